@@ -1,0 +1,5 @@
+"""``python -m expo``: the command line."""
+
+from expo.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,44 @@
+"""The event database's tables, as SQLAlchemy 2 typed models (one module per domain)."""
+
+from expo.models.badges import Badge, CheckIn
+from expo.models.base import Base, SyncedMixin
+from expo.models.booths import Booth, Hall
+from expo.models.catalogue import RATING_DIMENSIONS, Factory, Product
+from expo.models.enums import (
+    BoothKind,
+    CheckInKind,
+    LeadRating,
+    StationKind,
+    VisitorSource,
+    VisitorType,
+)
+from expo.models.event import Category, Event, Station
+from expo.models.inquiries import Inquiry, Lead, inquiry_product
+from expo.models.visitors import ImportBatch, Visitor, VisitorSearchKey
+
+__all__ = [
+    "RATING_DIMENSIONS",
+    "Badge",
+    "Base",
+    "Booth",
+    "BoothKind",
+    "Category",
+    "CheckIn",
+    "CheckInKind",
+    "Event",
+    "Factory",
+    "Hall",
+    "ImportBatch",
+    "Inquiry",
+    "Lead",
+    "LeadRating",
+    "Product",
+    "Station",
+    "StationKind",
+    "SyncedMixin",
+    "Visitor",
+    "VisitorSearchKey",
+    "VisitorSource",
+    "VisitorType",
+    "inquiry_product",
+]

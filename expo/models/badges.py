@@ -1,0 +1,45 @@
+"""Badges (signed codes) and check-ins at the registration desks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from expo.models.base import Base, SyncedMixin
+from expo.models.enums import CheckInKind, str_enum
+from expo.models.types import UTCDateTime, utcnow
+
+
+class Badge(SyncedMixin, Base):
+    """A visitor's badge. A reissue bumps ``serial``: a new code; the old one is revoked."""
+
+    __tablename__ = "badge"
+    __table_args__ = (UniqueConstraint("visitor_id", "serial", name="uq_badge_visitor_serial"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visitor_id: Mapped[int] = mapped_column(
+        ForeignKey("visitor.id", ondelete="CASCADE"), index=True
+    )
+    serial: Mapped[int] = mapped_column(Integer, default=1)
+    code: Mapped[str] = mapped_column(String(64), unique=True)  # the signed payload in the QR
+    issued_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    printed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    reprint_count: Mapped[int] = mapped_column(Integer, default=0)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class CheckIn(SyncedMixin, Base):
+    """A visitor passing a desk. Append-only: an undo marks the row, it never deletes it."""
+
+    __tablename__ = "check_in"
+    __table_args__ = (Index("ix_check_in_visitor_at", "visitor_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("visitor.id", ondelete="CASCADE"))
+    station_id: Mapped[int] = mapped_column(ForeignKey("station.id"), index=True)
+    badge_id: Mapped[int | None] = mapped_column(ForeignKey("badge.id", ondelete="SET NULL"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    kind: Mapped[CheckInKind] = mapped_column(str_enum(CheckInKind), default=CheckInKind.ENTRY)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,79 @@
+"""Leads and inquiries logged at factory booths."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from expo.models.base import Base, SyncedMixin
+from expo.models.catalogue import Product
+from expo.models.enums import LeadRating, str_enum
+from expo.models.types import UTCDateTime, Yuan, utcnow
+
+inquiry_product = Table(
+    "inquiry_product",
+    Base.metadata,
+    Column("inquiry_id", ForeignKey("inquiry.id", ondelete="CASCADE"), primary_key=True),
+    Column("product_id", ForeignKey("product.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Lead(SyncedMixin, Base):
+    """One buyer at one factory: the thing a factory follows up. Holds that buyer's inquiries."""
+
+    __tablename__ = "lead"
+    __table_args__ = (UniqueConstraint("factory_id", "visitor_id", name="uq_lead_factory_visitor"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    factory_id: Mapped[int] = mapped_column(
+        ForeignKey("factory.id", ondelete="CASCADE"), index=True
+    )
+    visitor_id: Mapped[int] = mapped_column(
+        ForeignKey("visitor.id", ondelete="CASCADE"), index=True
+    )
+    rating: Mapped[LeadRating | None] = mapped_column(str_enum(LeadRating))
+    follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    inquiries: Mapped[list[Inquiry]] = relationship(back_populates="lead", order_by="Inquiry.at")
+
+
+class Inquiry(SyncedMixin, Base):
+    """An append-only record of what a buyer asked a factory at its booth."""
+
+    __tablename__ = "inquiry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)
+    factory_id: Mapped[int] = mapped_column(
+        ForeignKey("factory.id", ondelete="CASCADE"), index=True
+    )
+    visitor_id: Mapped[int] = mapped_column(
+        ForeignKey("visitor.id", ondelete="CASCADE"), index=True
+    )
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("station.id", ondelete="SET NULL"))
+    quantity: Mapped[int | None] = mapped_column(Integer)
+    target_price: Mapped[Decimal | None] = mapped_column(Yuan)
+    customisation: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[LeadRating | None] = mapped_column(str_enum(LeadRating))
+    follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    badge_code: Mapped[str | None] = mapped_column(String(64))  # what was scanned, for audit
+
+    lead: Mapped[Lead] = relationship(back_populates="inquiries")
+    products: Mapped[list[Product]] = relationship(
+        secondary=inquiry_product, order_by="Product.sku"
+    )

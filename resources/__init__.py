@@ -1,0 +1,1 @@
+"""Files shipped with Expo Desk (fonts, sounds, icons, translations), read with importlib.resources."""

@@ -1,0 +1,93 @@
+"""Shared fixtures: event databases built from the migrations, a small demo fair, PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# Before anything imports Qt: tests never need a screen.
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from expo.db import EventDatabase, open_event  # noqa: E402
+from expo.services.events import create_event  # noqa: E402
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "build" / "test-artifacts"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """Never read or write the developer's real data folder or current event."""
+    monkeypatch.setenv("EXPO_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("EXPO_DB", raising=False)
+
+
+@pytest.fixture
+def artifacts_dir() -> Path:
+    """Where tests save screenshots and rendered pages for people to look at."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture
+def empty_db(tmp_path: Path) -> Iterator[EventDatabase]:
+    """A fresh SQLite event database built by the migrations, with an event and no data."""
+    db = open_event(tmp_path / "event.sqlite", create=True)
+    with db.begin() as session:
+        create_event(session, "测试展会", name_en="Test fair")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from expo.demo import DemoOptions, build_demo
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite"
+    db = open_event(path, create=True)
+    build_demo(db, DemoOptions(visitors=3000, factories=120, seed=7))
+    db.dispose()
+    return path
+
+
+@pytest.fixture
+def demo_db(_demo_template: Path, tmp_path: Path) -> Iterator[EventDatabase]:
+    """A copy of a small demo fair (3,000 visitors, 120 factories, seed 7) for one test."""
+    path = tmp_path / "demo.sqlite"
+    shutil.copyfile(_demo_template, path)
+    db = open_event(path)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A throwaway PostgreSQL server; yields a URL prefix ``postgresql+psycopg://...:port/``."""
+    from tests.pg import PostgresServer, find_pg_bin
+
+    bindir = find_pg_bin()
+    if bindir is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not installed; CI must install it (python3 dev.py test).")
+        pytest.skip("PostgreSQL server binaries (initdb, pg_ctl) are not installed")
+    # Not under pytest's tmp folder: that one is private to root, and the server runs as postgres.
+    folder = Path(tempfile.mkdtemp(prefix="expo-test-pg-"))
+    server = PostgresServer(bindir, folder)
+    server.start()
+    try:
+        yield server.url_prefix
+    finally:
+        server.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture
+def pg_url(postgres_server: str, request: pytest.FixtureRequest) -> str:
+    """A fresh, empty PostgreSQL database for one test."""
+    from tests.pg import create_database
+
+    return create_database(postgres_server, request.node.name)

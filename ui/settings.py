@@ -1,0 +1,67 @@
+"""Typed application settings over QSettings, with versioned upgrades (Picard's way).
+
+Each setting is declared once with its type and default; nothing else reads QSettings directly.
+"""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QSettings
+
+T = TypeVar("T")
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Option(Generic[T]):
+    key: str
+    default: T
+
+
+STATION_NAME = Option("station/name", f"{platform.node() or 'station'}")
+LAST_EVENT = Option("event/last", "")
+WINDOW_GEOMETRY = Option("window/geometry", b"")
+LAST_PAGE = Option("window/page", "overview")
+
+
+class Settings:
+    def __init__(self, store: QSettings | None = None) -> None:
+        self._store = store or QSettings("ExpoDesk", "ExpoDesk")
+        self._upgrade()
+
+    def get(self, option: Option[T]) -> T:
+        value = self._store.value(option.key, option.default)
+        return _coerce(value, option.default)
+
+    def set(self, option: Option[T], value: T) -> None:
+        self._store.setValue(option.key, value)
+
+    def sync(self) -> None:
+        self._store.sync()
+
+    def _upgrade(self) -> None:
+        version = int(self._store.value("schema/version", 0) or 0)
+        # Future upgrades go here as `if version < N: ...`, each renaming or converting keys.
+        if version < SCHEMA_VERSION:
+            self._store.setValue("schema/version", SCHEMA_VERSION)
+
+
+def _coerce(value: Any, default: T) -> T:
+    """QSettings returns strings from INI files; bring values back to the declared type."""
+    if isinstance(default, bool):
+        if isinstance(value, str):
+            return value.lower() in ("1", "true", "yes")  # type: ignore[return-value]
+        return bool(value)  # type: ignore[return-value]
+    if isinstance(default, int):
+        try:
+            return int(value)  # type: ignore[return-value]
+        except (TypeError, ValueError):
+            return default
+    if isinstance(default, bytes):
+        return bytes(value) if value else default  # type: ignore[return-value]
+    if isinstance(default, str):
+        return str(value) if value is not None else default  # type: ignore[return-value]
+    return value  # type: ignore[no-any-return]
