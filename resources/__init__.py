@@ -1,1 +1,1 @@
-"""Files shipped with Expo Desk (fonts, sounds, icons, translations), read with importlib.resources."""
+"""Files shipped with Expo Desk (fonts, sounds, icons, i18n), read with importlib.resources."""
