@@ -52,7 +52,9 @@ def file_names(out: Path, count: int, per_file: int) -> list[Path]:
         return [out]
     width = max(3, len(str(files)))
     suffix = out.suffix or ".pdf"
-    return [out.with_name(f"{out.stem}-{number:0{width}d}{suffix}") for number in range(1, files + 1)]
+    return [
+        out.with_name(f"{out.stem}-{number:0{width}d}{suffix}") for number in range(1, files + 1)
+    ]
 
 
 def make_badge_pdfs(
@@ -65,9 +67,7 @@ def make_badge_pdfs(
     with db.begin() as session:
         visitor_ids = select_visitor_ids(session, request.selection)
         if not visitor_ids:
-            raise ExpoError(
-                "No visitor matches this selection; change the type or import filter."
-            )
+            raise ExpoError("No visitor matches this selection; change the type or import filter.")
         progress.update(0, len(visitor_ids), "issuing badge codes")
         cards = badge_cards(session, visitor_ids)
         event_name = current_event(session).name

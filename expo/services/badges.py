@@ -218,13 +218,13 @@ def _issue_many(session: Session, visitor_ids: Iterable[int]) -> None:
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         existing.update(session.scalars(select(Visitor.id).where(Visitor.id.in_(chunk))))
-        last_serial.update(
-            session.execute(
-                select(Badge.visitor_id, func.max(Badge.serial))
-                .where(Badge.visitor_id.in_(chunk))
-                .group_by(Badge.visitor_id)
-            ).tuples()
-        )
+        # A Result has .keys(): dict.update would take it for a mapping, so iterate.
+        for visitor_id, serial in session.execute(
+            select(Badge.visitor_id, func.max(Badge.serial))
+            .where(Badge.visitor_id.in_(chunk))
+            .group_by(Badge.visitor_id)
+        ):
+            last_serial[visitor_id] = serial
     rows = []
     for visitor_id in wanted:
         if visitor_id not in existing:
