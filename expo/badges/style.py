@@ -1,33 +1,36 @@
-"""How each visitor type is named and coloured on badges and at the desk."""
+"""How each visitor type is coloured on badges and at the desk (names: expo.text.visitor_types)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from expo.models import VisitorType
+from expo.text.visitor_types import VISITOR_TYPE_NAMES
+
+# Dark enough for white text on the band, and for a thermal printer's dithering.
+TYPE_COLORS: dict[VisitorType, str] = {
+    VisitorType.LIVESTREAMER: "#C62828",
+    VisitorType.XIAOHONGSHU: "#AD1457",
+    VisitorType.TAOBAO: "#E65100",
+    VisitorType.CROSS_BORDER: "#1565C0",
+    VisitorType.COMMUNITY: "#2E7D32",
+    VisitorType.SMALL_SHOP: "#6A1B9A",
+    VisitorType.WHOLESALER: "#4E342E",
+    VisitorType.OTHER: "#37474F",
+}
 
 
 @dataclass(frozen=True)
 class TypeStyle:
     label_zh: str
     label_en: str
-    color: str  # dark enough for white text, and for a thermal printer's dithering
-
-
-TYPE_STYLES: dict[VisitorType, TypeStyle] = {
-    VisitorType.LIVESTREAMER: TypeStyle("直播达人", "Livestreamer", "#C62828"),
-    VisitorType.XIAOHONGSHU: TypeStyle("小红书博主", "Xiaohongshu creator", "#AD1457"),
-    VisitorType.TAOBAO: TypeStyle("淘宝天猫商家", "Taobao / Tmall seller", "#E65100"),
-    VisitorType.CROSS_BORDER: TypeStyle("跨境电商", "Cross-border seller", "#1565C0"),
-    VisitorType.COMMUNITY: TypeStyle("社区团购", "Community group-buying", "#2E7D32"),
-    VisitorType.SMALL_SHOP: TypeStyle("小店零售", "Small shop / retail", "#6A1B9A"),
-    VisitorType.WHOLESALER: TypeStyle("批发商", "Wholesaler", "#4E342E"),
-    VisitorType.OTHER: TypeStyle("专业观众", "Trade visitor", "#37474F"),
-}
+    color: str
 
 
 def type_style(visitor_type: VisitorType | str) -> TypeStyle:
     try:
-        return TYPE_STYLES[VisitorType(visitor_type)]
+        kind = VisitorType(visitor_type)
     except ValueError:
-        return TYPE_STYLES[VisitorType.OTHER]
+        kind = VisitorType.OTHER
+    zh, en = VISITOR_TYPE_NAMES[kind]
+    return TypeStyle(zh, en, TYPE_COLORS[kind])
