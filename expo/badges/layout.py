@@ -230,9 +230,8 @@ def _landscape(card: BadgeCard, spec: PageSpec, style: _Landscape, event_name: s
     boxes = (Box(0, band_y, w, style.band, kind.color),)
     label_size = style.band * 0.55
     band_base = band_y + (style.band - label_size * 0.72) / 2
-    texts = [
-        TextRun(kind.label_zh, style.margin, band_base, label_size, "#FFFFFF"),
-    ]
+    label, label_size = fit_line(kind.label_zh, w * 0.5, label_size, label_size * 0.6)
+    texts = [TextRun(label, style.margin, band_base, label_size, "#FFFFFF")]
     if event_name:
         event_text, event_size = fit_line(event_name, w * 0.45, style.small + 1, style.small - 1)
         texts.append(
@@ -282,7 +281,8 @@ def _portrait(card: BadgeCard, spec: PageSpec, event_name: str) -> BadgeDrawing:
     band_h = 16 * mm
     band_y = h - 17 * mm - band_h
     boxes = (Box(0, band_y, w, band_h, kind.color),)
-    texts.append(TextRun(kind.label_zh, w / 2, band_y + 5.2 * mm, 26, "#FFFFFF", "center"))
+    label, label_size = fit_line(kind.label_zh, w - 2 * margin, 26, 14)
+    texts.append(TextRun(label, w / 2, band_y + 5.2 * mm, label_size, "#FFFFFF", "center"))
 
     names, name_size = fit_block(card.name, w - 2 * margin, 46, 16, break_anywhere=False)
     y = band_y - 8 * mm - name_size * 0.75

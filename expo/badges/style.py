@@ -1,23 +1,12 @@
-"""How each visitor type is coloured on badges and at the desk (names: expo.text.visitor_types)."""
+"""A visitor type's look on a badge: its names and colour, from ``expo.text.labels``."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 
 from expo.models import VisitorType
-from expo.text.visitor_types import VISITOR_TYPE_NAMES
-
-# Dark enough for white text on the band, and for a thermal printer's dithering.
-TYPE_COLORS: dict[VisitorType, str] = {
-    VisitorType.LIVESTREAMER: "#C62828",
-    VisitorType.XIAOHONGSHU: "#AD1457",
-    VisitorType.TAOBAO: "#E65100",
-    VisitorType.CROSS_BORDER: "#1565C0",
-    VisitorType.COMMUNITY: "#2E7D32",
-    VisitorType.SMALL_SHOP: "#6A1B9A",
-    VisitorType.WHOLESALER: "#4E342E",
-    VisitorType.OTHER: "#37474F",
-}
+from expo.text.labels import VISITOR_TYPE_COLORS, VISITOR_TYPE_LABELS
 
 
 @dataclass(frozen=True)
@@ -27,10 +16,15 @@ class TypeStyle:
     color: str
 
 
+@cache
+def _style(kind: VisitorType) -> TypeStyle:
+    zh, en = VISITOR_TYPE_LABELS[kind]
+    return TypeStyle(zh, en, VISITOR_TYPE_COLORS[kind])
+
+
 def type_style(visitor_type: VisitorType | str) -> TypeStyle:
     try:
         kind = VisitorType(visitor_type)
     except ValueError:
         kind = VisitorType.OTHER
-    zh, en = VISITOR_TYPE_NAMES[kind]
-    return TypeStyle(zh, en, TYPE_COLORS[kind])
+    return _style(kind)
