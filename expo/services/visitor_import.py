@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import CursorResult, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from expo.db import EventDatabase
@@ -43,6 +43,7 @@ from expo.importing.columns import (
 from expo.importing.reader import Row, Table, read_table
 from expo.importing.records import Rejection, VisitorRecord, parse_row
 from expo.models import ImportBatch, Visitor, VisitorSearchKey, VisitorSource, VisitorType
+from expo.models.base import table_of
 from expo.models.types import utcnow
 from expo.progress import Progress
 from expo.services.events import StationRef, ensure_station
@@ -593,8 +594,8 @@ def _insert_people(
                 }
             )
         returned = session.execute(
-            insert(Visitor.__table__).returning(
-                Visitor.__table__.c.id, sort_by_parameter_order=True
+            insert(table_of(Visitor)).returning(
+                table_of(Visitor).c.id, sort_by_parameter_order=True
             ),
             rows,
         )
@@ -605,7 +606,7 @@ def _insert_people(
             for key in _keys(person.name)[1]
         ]
         if keys:
-            session.execute(insert(VisitorSearchKey.__table__), keys)
+            session.execute(insert(table_of(VisitorSearchKey)), keys)
         for visitor_id, person in zip(chunk_ids, chunk, strict=True):
             person.visitor_id = visitor_id
         ids += chunk_ids
@@ -617,7 +618,7 @@ def _insert_people(
 def _update_people(session: Session, people: Sequence[_Person], now: Any) -> None:
     if not people:
         return
-    table = Visitor.__table__
+    table = table_of(Visitor)
     statement = (
         update(table)
         .where(table.c.id == bindparam("b_id"))
@@ -639,7 +640,7 @@ def _update_people(session: Session, people: Sequence[_Person], now: Any) -> Non
     )
     updated = 0
     for chunk in _chunks(people):
-        result = session.execute(
+        result: CursorResult[Any] = session.execute(  # type: ignore[assignment]
             statement,
             [
                 {
