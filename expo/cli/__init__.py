@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "expo.cli.event",
     "expo.cli.demo",
     "expo.cli.badges",
+    "expo.cli.visitors",
 )
 
 EXIT_ERROR = 1

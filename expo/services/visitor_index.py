@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from expo.models import Visitor, VisitorCompany, VisitorCompanyKey, VisitorSearchKey
+from expo.models.base import table_of
 from expo.text.fragments import fold_fragment, fragment_keys
 from expo.text.pinyin import name_keys
 
@@ -50,7 +51,7 @@ def refresh_search_keys(session: Session, visitor_ids: Iterable[int]) -> int:
             session.execute(insert(VisitorSearchKey), rows)
         if pinyins:
             # Core UPDATE: no version bump, the name (the data) did not change here.
-            table = Visitor.__table__
+            table = table_of(Visitor)
             session.execute(
                 update(table)
                 .where(table.c.id == bindparam("visitor_id"))

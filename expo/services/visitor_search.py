@@ -114,7 +114,7 @@ def _prefix_condition(column: Any, param: str, dialect: str) -> ColumnElement[bo
 def _probe_select(probe: _Probe, dialect: str, limit: int) -> Select[Any]:
     name, kind, param = probe
     if name == "company":
-        stmt = (
+        stmt: Select[Any] = (
             select(
                 Visitor.id.label("id"),
                 Visitor.company.label("value"),
