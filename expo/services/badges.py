@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from expo.badges.card import BadgeCard
 from expo.badges.codes import looks_like_code, make_code, normalise_scan, verify_code
 from expo.errors import ExpoError
-from expo.models import Badge, BadgePrint, Event, Visitor, VisitorType
+from expo.models import Badge, BadgePrint, Event, ImportBatch, Visitor, VisitorType
 from expo.models.base import table_of
 from expo.models.types import utcnow
 from expo.services.events import StationRef, badge_secret
@@ -411,3 +411,24 @@ def badge_card(session: Session, visitor_id: int) -> BadgeCard:
     """The card of one visitor's valid badge (issued if needed), for printing at the desk."""
     _require_visitor(session, visitor_id)
     return badge_cards(session, [visitor_id])[0]
+
+
+@dataclass(frozen=True)
+class ImportBatchChoice:
+    id: int
+    file_name: str
+    imported_at: dt.datetime
+    visitors: int
+
+
+def import_batch_choices(session: Session) -> list[ImportBatchChoice]:
+    """The imports that brought visitors, newest first: a filter for bulk badges."""
+    rows = session.execute(
+        select(
+            ImportBatch.id, ImportBatch.file_name, ImportBatch.imported_at, func.count(Visitor.id)
+        )
+        .join(Visitor, Visitor.import_batch_id == ImportBatch.id)
+        .group_by(ImportBatch.id, ImportBatch.file_name, ImportBatch.imported_at)
+        .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
+    )
+    return [ImportBatchChoice(*row) for row in rows]
