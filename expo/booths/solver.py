@@ -173,10 +173,11 @@ class _Model:
                 for s in slots
             ]
         )
-        rows = [k for k, s in enumerate(slots) for _ in s]
-        cols = [i for s in slots for i in s]
+        cover_rows = [k for k, s in enumerate(slots) for _ in s]
+        cover_cols = [i for s in slots for i in s]
         self.slot_cover = sparse.csr_matrix(
-            (np.ones(len(rows)), (rows, cols)), shape=(len(slots), len(self.booths))
+            (np.ones(len(cover_rows)), (cover_rows, cover_cols)),
+            shape=(len(slots), len(self.booths)),
         )
         available = np.array([b.available for b in self.booths])
         self.slot_available = np.array([bool(available[list(s)].all()) for s in slots])
@@ -244,7 +245,7 @@ class _Model:
         group_demand = [sum(demand[c] for c in g) for g in groups]
         position = 0
         used = 0.0
-        for index, group in enumerate(groups):
+        for index in range(len(groups)):
             target = used + total_area * group_demand[index] / total_demand
             while position < len(open_booths) and (
                 used + self.booths[open_booths[position]].rect.area / 2 <= target
@@ -684,7 +685,9 @@ def solve(
         lp_slots, lp_bound = lp
         bounds["bound"] = min(bounds["bound"], lp_bound)
         state = _State(model)
-        for k in sorted(range(len(lp_slots)), key=lambda k: -_slot_value(model, k, lp_slots[k])):
+        for k in sorted(
+            range(len(lp_slots)), key=lambda k: -_slot_value(model, k, int(lp_slots[k]))
+        ):
             if lp_slots[k] >= 0 and state.is_free(int(lp_slots[k]), k):
                 state.place(k, int(lp_slots[k]))
         _greedy_fill(state, [k for k in range(len(model.free)) if state.slot_of[k] < 0])

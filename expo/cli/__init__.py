@@ -22,6 +22,7 @@ from expo.progress import Cancelled
 COMMAND_MODULES = (
     "expo.cli.event",
     "expo.cli.demo",
+    "expo.cli.booths",
 )
 
 EXIT_ERROR = 1

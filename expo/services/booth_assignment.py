@@ -88,7 +88,7 @@ def factory_weight(factory: Factory) -> float:
     ratings = [getattr(factory, column) for column, _, _ in RATING_DIMENSIONS]
     known = [r for r in ratings if r is not None]
     mean = sum(known) / len(known) if known else 75.0
-    return round(0.5 + 1.5 * max(0.0, mean - 50.0) / 50.0, 4)
+    return round(1.0 + 3.0 * max(0.0, mean - 50.0) / 50.0, 4)
 
 
 @dataclass(frozen=True)
@@ -370,7 +370,8 @@ def _competitor_warnings(session: Session, factory: Factory, chosen: list[Booth]
         if are_competitors(mine, theirs):
             shared = "、".join(sorted(mine.hit_products & theirs.hit_products))
             warnings.append(
-                f"Direct competitor next door: {other.name_zh} in {booth.code} (both sell {shared})."
+                f"Direct competitor next door: {other.name_zh} in {booth.code} "
+                f"(both sell {shared})."
             )
     return warnings
 
