@@ -627,10 +627,39 @@ def _improve(
                 state.apply(k, move[1], move[2])
                 state.dropped.pop(k, None)
                 improved = True
+            elif state.slot_of[k] < 0 and _eject(state, k):
+                state.dropped.pop(k, None)
+                improved = True
         objective = state.objective()
         report(state, "improve")
         if not improved or (bound > 0 and (bound - objective) / bound <= options.target_gap):
             return
+
+
+def _eject(state: _State, k: int) -> bool:
+    """Place an unplaced factory by moving the one on its slot to a free slot (a 2-chain)."""
+    m = state.m
+    best: tuple[float, int, int, int] | None = None
+    for s, w in m.cand_lookup[k].items():
+        h = state.owner_of_slot(s)
+        if h < 0:
+            continue
+        state.remove(h)
+        if state.is_free(s, k) and not state.conflicted(k, s):
+            state.place(k, s)
+            for t, wh in m.cand_lookup[h].items():
+                gain = w + wh - m.cand_lookup[h][s]
+                if (best is None or gain > best[0]) and gain > 1e-9 and state.is_free(t, h):
+                    if not state.conflicted(h, t):
+                        best = (gain, s, h, t)
+            state.remove(k)
+        state.place(h, s)
+    if best is None:
+        return False
+    _, s, h, t = best
+    state.place(h, t)
+    state.place(k, s)
+    return True
 
 
 # -- public entry points ---------------------------------------------------------------------------
@@ -728,11 +757,17 @@ def _solution(
         elif k in state.dropped:
             unassigned[f.id] = state.dropped[k]
         else:
-            n = int(model.cand[k].size)
             area = f"{f.requested_area:g} m²"
-            unassigned[f.id] = (
-                f"all {n} free booths of {area} went to factories with a higher priority"
-            )
+            free = [s for s in model.cand[k].tolist() if state.is_free(s, k)]
+            if free:
+                unassigned[f.id] = (
+                    f"each of the {len(free)} free booths of {area} is next to a direct competitor"
+                )
+            else:
+                n = int(model.cand[k].size)
+                unassigned[f.id] = (
+                    f"all {n} booths of {area} are taken by factories with a higher priority"
+                )
     for f in model.fixed:
         placements[f.id] = tuple(f.fixed_booths)
     return Solution(

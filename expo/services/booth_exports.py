@@ -179,7 +179,7 @@ def _draw_legend(canvas, font: str, categories, x: float, y: float, w: float, h:
     from reportlab.lib.colors import HexColor, black
 
     canvas.setFont(font, 8)
-    per_row = 8
+    per_row = 7
     cell_w = w / per_row
     entries = [(zh, en, color) for _, zh, en, color in categories]
     entries.append(("TOP100 宝藏工厂", "gold outline, ★ rank", None))
