@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -598,3 +599,92 @@ def _derive(booth: Booth, hall: Hall, *, flags: bool = True) -> None:
             is_corner=booth.is_corner,
             kind=booth.kind,
         )
+
+
+# -- snapshots for the editor's undo ---------------------------------------------------------------
+
+_SNAPSHOT_COLUMNS = (
+    "id",
+    "code",
+    "x_m",
+    "y_m",
+    "width_m",
+    "depth_m",
+    "kind",
+    "is_corner",
+    "on_main_aisle",
+    "near_entrance",
+    "prominence",
+    "prominence_manual",
+    "factory_id",
+    "locked",
+    "excluded",
+    "notes",
+)
+
+
+@dataclass(frozen=True)
+class HallSnapshot:
+    """A hall's booths as plain values: what the editor's undo puts back."""
+
+    hall_id: int
+    booths: tuple[tuple[object, ...], ...]
+    exclusions: tuple[tuple[int, int, str | None], ...]
+
+
+def hall_snapshot(session: Session, hall_id: int) -> HallSnapshot:
+    from expo.models import BoothExclusion
+
+    booths = session.scalars(select(Booth).where(Booth.hall_id == hall_id).order_by(Booth.id))
+    rows = tuple(tuple(getattr(b, c) for c in _SNAPSHOT_COLUMNS) for b in booths)
+    ids = [r[0] for r in rows]
+    exclusions = tuple(
+        (e.factory_id, e.booth_id, e.reason)
+        for e in session.scalars(select(BoothExclusion).where(BoothExclusion.booth_id.in_(ids)))
+    )
+    return HallSnapshot(hall_id, rows, exclusions)
+
+
+def restore_hall_snapshot(session: Session, snapshot: HallSnapshot) -> None:
+    """Put a hall's booths back exactly as in ``snapshot`` (same ids, codes and factories).
+
+    A factory the snapshot places that meanwhile stands elsewhere is taken off its other booths,
+    so no factory ends up in two places.
+    """
+    from expo.models import BoothExclusion
+
+    hall = _hall(session, snapshot.hall_id)
+    wanted: dict[int, tuple[object, ...]] = {cast(int, row[0]): row for row in snapshot.booths}
+    for booth in session.scalars(select(Booth).where(Booth.hall_id == hall.id)):
+        if booth.id not in wanted:
+            session.delete(booth)
+    session.flush()
+    # Codes first out of the way: a restored booth may take a code another booth holds now.
+    current = {b.id: b for b in session.scalars(select(Booth).where(Booth.hall_id == hall.id))}
+    for booth in current.values():
+        booth.code = f"~{booth.id}"
+    session.flush()
+    placed = {row[12] for row in snapshot.booths if row[12] is not None}
+    if placed:
+        for booth in session.scalars(
+            select(Booth).where(Booth.factory_id.in_(placed), Booth.hall_id != hall.id)
+        ):
+            booth.factory_id = None
+    for booth_id, row in wanted.items():
+        values = dict(zip(_SNAPSHOT_COLUMNS, row, strict=True))
+        existing = current.get(booth_id)
+        if existing is None:
+            session.add(Booth(hall_id=hall.id, **values))
+        else:
+            for key, value in values.items():
+                setattr(existing, key, value)
+    session.flush()
+    ids = list(wanted)
+    for exclusion in session.scalars(
+        select(BoothExclusion).where(BoothExclusion.booth_id.in_(ids))
+    ):
+        session.delete(exclusion)
+    session.flush()
+    for factory_id, booth_id, reason in snapshot.exclusions:
+        session.add(BoothExclusion(factory_id=factory_id, booth_id=booth_id, reason=reason))
+    session.flush()
