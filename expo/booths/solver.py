@@ -10,27 +10,30 @@ factory, a reward for being placed, its weight (TOP100 by ratings) times the slo
 a bonus for standing in its category's zone (a preferred area, so clustering stays linear) and
 penalties for oversize and for every extra booth of a run.
 
-The method, chosen by measurement (benchmarks/bench_booths.py; 500 factories x 584 booths of the
-demo fair and a synthetic 500 x 600 hall, 2 cores):
+The method, chosen by measurement (benchmarks/bench_booths.py: the demo fair, 500 factories x
+584 booths, and a synthetic 500 x 601; 2 cores):
 
-* Without the competitor rule the problem is almost an assignment problem. Its relaxation over
-  *slots* (runs may share booths) is exactly a rectangular assignment, which
-  ``scipy.optimize.linear_sum_assignment`` solves in ~20 ms. Dropping constraints only raises the
-  optimum, so that value is a valid upper **bound** for the full problem.
-* The relaxed optimum, with overlapping runs dropped and re-placed greedily, is the **first
-  proposal** (well under a second).
-* The competitor rule is then enforced by a **repair** local search (move or swap a factory in
-  conflict to the best slot without a competitor next door), and an **improvement** local search
-  (relocations and swaps with a positive gain) spends the rest of the time limit, stopping early
-  once within ``target_gap`` of the bound. On the demo fair this ends 0.2-0.6 % below the bound
-  in 2-4 s.
-* Rejected: HiGHS (``scipy.optimize.milp``) on the full model reached the optimum of the
-  synthetic instance only after ~80 s (the neighbour constraints are edges x competitor groups,
-  hundreds of thousands of rows); CP-SAT alone stalled at a 5 % gap after 60 s because its bound
-  from the neighbour constraints is weak; a MILP of the relaxation with booth-packing rows was
-  no tighter than the assignment bound on these plans (runs are rarely worth their extra booths)
-  and took seconds instead of milliseconds. The local search is interruptible between moves,
-  which gives progress and cancel for free.
+* Without the competitor rule the problem is almost an assignment problem. The assignment over
+  *slots* (runs may share booths) is a rectangular ``scipy.optimize.linear_sum_assignment``,
+  ~40 ms; dropping rules only raises the optimum, so its value is a valid (loose) bound.
+* The **first proposal** (0.1-0.2 s) takes the assignment's choices, most valuable first, each
+  if its booths are free and no competitor stands next door, else the best such slot.
+* HiGHS' **LP** of the model with booth capacity but without the competitor rule
+  (``scipy.optimize.linprog``, 200,000 columns, 3-10 s) gives the tight **bound** and, on
+  these plans, an integral optimum. That optimum is **repaired** (a factory next to a direct
+  competitor moves or swaps to its best legal slot) and **improved** (relocations, swaps and
+  ejection chains with a positive gain) until stuck, the time limit, or ``target_gap``.
+  Result: 0.5 % below the bound on the demo in ~5 s, 0.3 % on the synthetic instance in ~12 s,
+  no competitors next door (the greedy baseline leaves 30-40 pairs and scores 17 % less).
+* Rejected by measurement: HiGHS ``milp`` on the full model (the competitor rule as one row per
+  touching booth pair and (category, hit product) group: 112,000 rows, 3.4 million non-zeros)
+  had no incumbent after 5 minutes on the demo (the issue reports ~80 s to the optimum of its
+  synthetic instance); CP-SAT alone stalled at a 5 % gap after 60 s (issue); a Lagrangian
+  bound by subgradient steps on the assignment took 1.2 s for a bound 0.2 % looser than the LP
+  with overlapping runs to mend; and zones of a single category cost 1.7 % against the bound
+  (half the pairs inside a category compete, and a double row of 3 x 3 booths needs four
+  mutually non-competing factories around every corner), hence zones of two categories below.
+  The local search stops between moves, which gives progress and cancel.
 """
 
 from __future__ import annotations

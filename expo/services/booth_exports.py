@@ -68,7 +68,13 @@ def export_plan_pdf(session: Session, path: Path) -> ExportResult:
     page_w, page_h = landscape(A3)
     margin = 36.0
     legend_h = 64.0
-    canvas = Canvas(str(path), pagesize=(page_w, page_h), pageCompression=1)
+    canvas = Canvas(
+        str(path),
+        pagesize=(page_w, page_h),
+        pageCompression=1,
+        initialFontName=font,
+        initialFontSize=9,
+    )
     canvas.setTitle(f"{event} 展位图 Floor plan")
     canvas.setAuthor("Expo Desk")
     for hall in halls:
