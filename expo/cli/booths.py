@@ -91,6 +91,17 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     exclude.add_argument("--allow", action="store_true", help="remove the exclusion instead")
     exclude.set_defaults(handler=run_exclude)
 
+    edit = commands.add_parser(
+        "set", parents=[common], help="change a booth's flags or its prominence"
+    )
+    edit.add_argument("booth", metavar="BOOTH")
+    edit.add_argument("--prominence", type=float, metavar="P", help="0-100, set by hand")
+    edit.add_argument("--derived", action="store_true", help="derive the prominence again")
+    for flag in ("main-aisle", "corner", "excluded"):
+        edit.add_argument(f"--{flag}", choices=("yes", "no"), default=None)
+    edit.add_argument("--notes", default=None)
+    edit.set_defaults(handler=run_set)
+
     check = commands.add_parser("check", parents=[common], help="check the rules on the plan")
     check.set_defaults(handler=run_check)
 
@@ -205,6 +216,35 @@ def run_lock(args: argparse.Namespace, ctx: CliContext) -> Output:
         booth = update_booth(session, find_booth(session, args.booth).id, locked=args.locked)
     state = "locked" if booth.locked else "unlocked"
     return Output({"booth": booth.code, "locked": booth.locked}, f"Booth {booth.code} {state}.")
+
+
+def _yes(value: str | None) -> bool | None:
+    return None if value is None else value == "yes"
+
+
+def run_set(args: argparse.Namespace, ctx: CliContext) -> Output:
+    db = ctx.open_db()
+    with db.begin() as session:
+        booth = update_booth(
+            session,
+            find_booth(session, args.booth).id,
+            prominence=args.prominence,
+            prominence_manual=False if args.derived else None,
+            on_main_aisle=_yes(args.main_aisle),
+            is_corner=_yes(args.corner),
+            excluded=_yes(args.excluded),
+            notes=args.notes,
+        )
+    data = {
+        "booth": booth.code,
+        "prominence": booth.prominence,
+        "prominence_manual": booth.prominence_manual,
+        "on_main_aisle": booth.on_main_aisle,
+        "is_corner": booth.is_corner,
+        "excluded": booth.excluded,
+    }
+    manual = "set by hand" if booth.prominence_manual else "derived"
+    return Output(data, f"Booth {booth.code}: prominence {booth.prominence:g} ({manual}).")
 
 
 def run_exclude(args: argparse.Namespace, ctx: CliContext) -> Output:

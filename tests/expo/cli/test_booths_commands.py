@@ -42,6 +42,13 @@ def test_plan_round_trip_lock_place_and_exports(demo_db, tmp_path: Path, capsys)
         assert json.loads(out)["booths"] == [small["code"]]
     code, _, _ = run(capsys, "--db", db, "booths", "lock", small["code"])
     assert code == 0
+    code, out, _ = run(
+        capsys, "--db", db, "booths", "set", small["code"], "--prominence", "97", "--json"
+    )
+    assert json.loads(out)["prominence"] == 97 and json.loads(out)["prominence_manual"]
+    code, out, _ = run(capsys, "--db", db, "booths", "set", small["code"], "--derived", "--json")
+    assert json.loads(out)["prominence"] == small["prominence"]
+    assert not json.loads(out)["prominence_manual"]
     code, out, _ = run(capsys, "--db", db, "booths", "check", "--json")
     check = json.loads(out)
     assert check["too_small"] == [] and check["adjacent_competitors"] == 0
