@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "expo.cli.demo",
     "expo.cli.badges",
     "expo.cli.visitors",
+    "expo.cli.booths",
 )
 
 EXIT_ERROR = 1
