@@ -32,7 +32,7 @@ from expo.services.registry import (
     add_visitor,
     find_likely_duplicates,
 )
-from expo.text.visitor_types import visitor_type_name
+from expo.text.labels import VISITOR_TYPE_LABELS
 from ui.context import AppContext
 from ui.settings import STATION_NAME
 
@@ -56,7 +56,8 @@ class WalkInForm(QWidget):
         self.type_combo = QComboBox()
         self.type_combo.setObjectName("walkinType")
         for visitor_type in VisitorType:
-            self.type_combo.addItem(visitor_type_name(visitor_type), visitor_type.value)
+            zh, en = VISITOR_TYPE_LABELS[visitor_type]
+            self.type_combo.addItem(f"{zh}  {en}", visitor_type.value)
         self.type_combo.setCurrentIndex(self.type_combo.findData(VisitorType.OTHER.value))
         self.wechat_edit = QLineEdit()
         self.wechat_edit.setObjectName("walkinWechat")
