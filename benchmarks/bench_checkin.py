@@ -43,7 +43,10 @@ def _build(folder: Path, visitors: int) -> tuple[EventDatabase, dict[int, str], 
                 select(Visitor.registration_no).where(Visitor.registration_no.is_not(None))
             )
         )
-    return db, codes, numbers
+    # The desk opens the event fresh, as after the import: closing the building process's
+    # connections checkpoints its write-ahead log (a long WAL slows every read).
+    db.dispose()
+    return open_event(folder / "bench.sqlite"), codes, numbers
 
 
 def _scan_mix(codes: dict[int, str], numbers: list[str], count: int, seed: int) -> list[str]:
