@@ -33,6 +33,7 @@ class ResultPanel(QFrame):
         self.setObjectName("deskResult")
         self.setMinimumHeight(260)
         self.status: CheckInStatus | None = None
+        self._look: tuple[str, str] | None = None
         self.headline = QLabel()
         self.headline.setObjectName("deskHeadline")
         self.name = QLabel()
@@ -54,6 +55,10 @@ class ResultPanel(QFrame):
         self.show_idle()
 
     def _paint(self, background: str, foreground: str) -> None:
+        # Restyling re-polishes every label: skip it when the colours stay (a queue of greens).
+        if self._look == (background, foreground):
+            return
+        self._look = (background, foreground)
         self.setStyleSheet(
             f"#deskResult {{ background: {background}; border-radius: 12px; }}"
             f"#deskResult QLabel {{ color: {foreground}; background: transparent; }}"
