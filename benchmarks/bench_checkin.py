@@ -134,7 +134,7 @@ def bench_service(
     print(f"   naive   wall {summary(naive)}")
     p99 = percentile(service, 0.99)
     report(
-        f"check-in scan to result p99 at {visitors:,}",
+        f"check-in scan to result p99 at {visitors:,} (vs naive ORM)",
         p99,
         "ms",
         percentile(naive, 0.99),
@@ -179,7 +179,7 @@ def bench_page(db: EventDatabase, codes: dict[int, str], numbers: list[str], fol
         floor_desk = ensure_station(session, "Floor")
     service_floor = _time_scans(db, _scan_mix(codes, numbers, 400, seed=5), check_in, floor_desk)
     report(
-        "desk page scan to painted result p99",
+        "desk page scan to painted p99 (baseline: service)",
         percentile(samples, 0.99),
         "ms",
         percentile(service_floor, 0.99),
