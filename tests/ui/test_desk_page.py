@@ -284,3 +284,15 @@ def test_a_database_failure_is_reported_and_the_desk_stays_up(
     desk.scan.setText(_code(empty_db, visitors["li"]))
     desk.scan.finish_scan()
     assert desk.result.status is CheckInStatus.OK
+
+
+def test_the_desk_is_a_page_of_the_main_window(qtbot, demo_ctx) -> None:
+    from ui.main_window import MainWindow
+
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    page = window.show_page("desk")
+    assert isinstance(page, DeskPage)
+    assert "签到" in window.navigation.currentItem().text()
+    assert page.title.text().startswith("签到台")
