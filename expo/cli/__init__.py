@@ -22,6 +22,9 @@ from expo.progress import Cancelled
 COMMAND_MODULES = (
     "expo.cli.event",
     "expo.cli.demo",
+    "expo.cli.factories",
+    "expo.cli.catalogue",
+    "expo.cli.inquiries",
 )
 
 EXIT_ERROR = 1
