@@ -266,3 +266,24 @@ def _describe(url: URL) -> str:
     if url.get_backend_name() == "sqlite":
         return str(url.database)
     return url.render_as_string(hide_password=True)
+
+
+def drop_event(location: str | Path) -> None:
+    """Remove an event database entirely: the SQLite file (with its WAL), or every table."""
+    url = to_url(location)
+    if url.get_backend_name() == "sqlite" and url.database:
+        path = Path(url.database)
+        if path.exists():
+            _check_sqlite_file(path)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    engine = make_engine(url)
+    try:
+        config = alembic_config()
+        with engine.begin() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "base")
+            connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    finally:
+        engine.dispose()

@@ -42,11 +42,10 @@ def _count(session: Session, column: object) -> int:
 
 
 def event_stats(session: Session) -> EventStats:
-    by_type = dict(
-        session.execute(
-            select(Visitor.visitor_type, func.count()).group_by(Visitor.visitor_type)
-        ).tuples()
-    )
+    rows = session.execute(
+        select(Visitor.visitor_type, func.count()).group_by(Visitor.visitor_type)
+    ).tuples()
+    by_type = {visitor_type: count for visitor_type, count in rows}
     checked_in = session.scalar(
         select(func.count(distinct(CheckIn.visitor_id))).where(CheckIn.undone_at.is_(None))
     )

@@ -1,0 +1,1 @@
+"""Reference data for the demo fair: industry belts, products, names, cities (all invented rows)."""
