@@ -1,6 +1,6 @@
 """The event database's tables, as SQLAlchemy 2 typed models (one module per domain)."""
 
-from expo.models.badges import Badge, CheckIn
+from expo.models.badges import Badge, BadgePrint, CheckIn
 from expo.models.base import Base, SyncedMixin
 from expo.models.booths import Booth, Hall
 from expo.models.catalogue import RATING_DIMENSIONS, Factory, Product
@@ -19,6 +19,7 @@ from expo.models.visitors import ImportBatch, Visitor, VisitorSearchKey
 __all__ = [
     "RATING_DIMENSIONS",
     "Badge",
+    "BadgePrint",
     "Base",
     "Booth",
     "BoothKind",
