@@ -214,14 +214,14 @@ def parse_price(value: Any, field: str = "price") -> Decimal | None:
         raise ProductFieldError(field, f"{text!r} is not a price; write it like 12.50.") from None
     if not amount.is_finite() or amount < 0:
         raise ProductFieldError(field, f"{text!r} is not a price; write it like 12.50.")
-    if amount != amount.quantize(_FEN):
-        raise ProductFieldError(field, f"The price {text} has more than two decimals (fen).")
     if amount > MAX_PRICE:
         raise ProductFieldError(field, f"The price {text} is too large.")
+    if amount != amount.quantize(_FEN):
+        raise ProductFieldError(field, f"The price {text} has more than two decimals (fen).")
     return amount.quantize(_FEN)
 
 
-_RANGE_SEPARATOR = re.compile(r"\s*(?:-|~|～|–|—|至|到)\s*")
+_RANGE = re.compile(r"(.+?)\s*(?:-|~|～|–|—|至|到)\s*(.+)")
 
 
 def parse_price_range(value: Any) -> tuple[Decimal | None, Decimal | None]:
@@ -229,13 +229,11 @@ def parse_price_range(value: Any) -> tuple[Decimal | None, Decimal | None]:
     text = normalise_text(value)
     if not text:
         return None, None
-    parts = [p for p in _RANGE_SEPARATOR.split(text) if p]
-    if len(parts) == 1:
-        price = parse_price(parts[0], "price_min")
+    match = _RANGE.fullmatch(text)
+    if match is None:
+        price = parse_price(text, "price_min")
         return price, price
-    if len(parts) != 2:
-        raise ProductFieldError("price_min", f"{text!r} is not a price or a range like 12.5-18.")
-    return parse_price(parts[0], "price_min"), parse_price(parts[1], "price_max")
+    return parse_price(match.group(1), "price_min"), parse_price(match.group(2), "price_max")
 
 
 _YES = {"是", "y", "yes", "true", "1", "✓", "√", "支持", "可", "可以", "有", "x", "oem", "ok"}

@@ -92,7 +92,9 @@ HEADER_ALIASES: dict[str, str] = {
     **dict.fromkeys(
         ["leadtime", "leadtimedays", "交期", "交货期", "生产周期", "交期天"], "lead_time_days"
     ),
-    **dict.fromkeys(["photo", "image", "picture", "图片", "产品图片", "主图", "照片"], "photo_path"),
+    **dict.fromkeys(
+        ["photo", "image", "picture", "图片", "产品图片", "主图", "照片"], "photo_path"
+    ),
 }
 FIELD_LABELS = {name: f"{zh} {en}" for name, zh, en in PRODUCT_FIELDS} | {"price": "价格 Price"}
 

@@ -76,9 +76,7 @@ def list_factories(
     """Factories by id; ``top100`` keeps the treasure factories, ``category`` one main category
     (a code or a Chinese or English category name)."""
     product_count = (
-        select(Product.factory_id, func.count().label("n"))
-        .group_by(Product.factory_id)
-        .subquery()
+        select(Product.factory_id, func.count().label("n")).group_by(Product.factory_id).subquery()
     )
     query = (
         select(Factory, func.coalesce(product_count.c.n, 0))
