@@ -99,9 +99,16 @@ class Op:
         self.progress.cancel()
 
     def run(self) -> Op:
-        self.signals.succeeded.connect(self._succeeded, Qt.ConnectionType.QueuedConnection)
-        self.signals.failed.connect(self._failed, Qt.ConnectionType.QueuedConnection)
-        self.signals.progressed.connect(self._progressed, Qt.ConnectionType.QueuedConnection)
+        # Results cross from the worker thread to the GUI thread through the event queue; the
+        # synchronous runner (tests) delivers them at once, on the same code path.
+        kind = (
+            Qt.ConnectionType.DirectConnection
+            if self._runner.synchronous
+            else Qt.ConnectionType.QueuedConnection
+        )
+        self.signals.succeeded.connect(self._succeeded, kind)
+        self.signals.failed.connect(self._failed, kind)
+        self.signals.progressed.connect(self._progressed, kind)
         if self._progress_label is not None:
             dialog = QProgressDialog(self._progress_label, "Cancel", 0, 0, self._progress_parent)
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -188,6 +195,10 @@ class TaskRunner:
 
     def _finished(self, op: Op) -> None:
         self._running.discard(op)
+
+    @property
+    def synchronous(self) -> bool:
+        return self._synchronous
 
     @property
     def busy(self) -> bool:

@@ -1,0 +1,84 @@
+"""The main window on a demo event: navigation, live figures, the visitors table."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+
+from expo.services.visitor_list import visitor_ids
+from ui.main_window import MainWindow
+from ui.overview.page import OverviewPage
+from ui.visitors.page import VisitorsPage
+
+
+def _has_dark_text(image: QImage, x0: int, y0: int, x1: int, y1: int) -> int:
+    dark = 0
+    for y in range(y0, y1):
+        for x in range(x0, x1):
+            if QColor(image.pixel(x, y)).lightness() < 100:
+                dark += 1
+    return dark
+
+
+def test_overview_shows_the_live_figures(qtbot, demo_ctx, artifacts_dir: Path) -> None:
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    page = window.show_page("overview")
+    assert isinstance(page, OverviewPage)
+    assert page.values["visitors"].text() == "3,000"
+    assert page.values["factories"].text() == "120"
+    assert page.values["top100"].text() == "24"
+    assert page.title.text() == "1688 工厂直采节"
+    window.grab().save(str(artifacts_dir / "main-window-overview.png"))
+
+
+def test_visitors_table_holds_every_visitor_with_chinese_names(
+    qtbot, demo_ctx, artifacts_dir: Path
+) -> None:
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    page = window.show_page("visitors")
+    assert isinstance(page, VisitorsPage)
+    model = page.model
+    assert model.rowCount() == 3000
+    name = model.index(0, 1).data()
+    with demo_ctx.db.session() as session:
+        from expo.models import Visitor
+
+        first = session.get(Visitor, visitor_ids(session)[0])
+        assert name == first.name
+    assert all("\u4e00" <= ch <= "\u9fff" for ch in name)
+    assert page.count_label.text().startswith("3,000")
+    image = window.grab().toImage()
+    image.save(str(artifacts_dir / "main-window-visitors.png"))
+    # The name cell is drawn with glyphs, not left empty: dark pixels inside the first row.
+    rect = page.table.visualRect(model.index(0, 1))
+    origin = page.table.viewport().mapTo(window, rect.topLeft())
+    assert (
+        _has_dark_text(
+            image,
+            origin.x() + 2,
+            origin.y() + 2,
+            origin.x() + rect.width() - 2,
+            origin.y() + rect.height() - 2,
+        )
+        > 20
+    )
+
+
+def test_navigation_switches_pages_by_keyboard(qtbot, demo_ctx) -> None:
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_page("overview")
+    qtbot.keyClick(window.navigation, Qt.Key.Key_Down)
+    assert isinstance(window.stack.currentWidget(), VisitorsPage)
+    from ui.settings import LAST_PAGE
+
+    assert demo_ctx.settings.get(LAST_PAGE) == "visitors"
