@@ -21,18 +21,15 @@ from sqlalchemy.orm import Session
 from expo.models import Event, VisitorType
 from expo.services.catalogue_files import save_workbook_atomically
 from expo.services.leads import list_inquiries, list_leads
+from expo.text.labels import VISITOR_TYPE_LABELS
 
-# Chinese first (the factories' language), then English.
-VISITOR_TYPE_LABELS: dict[VisitorType, str] = {
-    VisitorType.LIVESTREAMER: "主播 Livestreamer",
-    VisitorType.XIAOHONGSHU: "小红书博主 Xiaohongshu blogger",
-    VisitorType.TAOBAO: "淘宝店主 Taobao seller",
-    VisitorType.CROSS_BORDER: "跨境电商 Cross-border seller",
-    VisitorType.COMMUNITY: "社区团购 Community group-buying",
-    VisitorType.SMALL_SHOP: "小店 Small shop",
-    VisitorType.WHOLESALER: "批发 Wholesaler",
-    VisitorType.OTHER: "其他 Other",
-}
+
+def type_label(visitor_type: VisitorType) -> str:
+    """Chinese first (the factories' language), then English."""
+    zh, en = VISITOR_TYPE_LABELS[visitor_type]
+    return f"{zh} {en}"
+
+
 RATING_LABELS = {"hot": "热 Hot", "warm": "温 Warm", "cold": "冷 Cold"}
 NO_CONSENT = "未授权 not shared"
 
@@ -116,7 +113,7 @@ def export_inquiries(session: Session, factory_id: int, path: Path | str) -> Inq
                 local(inquiry.at),
                 inquiry.visitor_name,
                 inquiry.company,
-                VISITOR_TYPE_LABELS[inquiry.visitor_type],
+                type_label(inquiry.visitor_type),
                 shared(lead.phone, lead.consent_share),
                 shared(lead.wechat, lead.consent_share),
                 shared(lead.email, lead.consent_share),
@@ -141,7 +138,7 @@ def export_inquiries(session: Session, factory_id: int, path: Path | str) -> Inq
             [
                 lead.name,
                 lead.company,
-                VISITOR_TYPE_LABELS[lead.visitor_type],
+                type_label(lead.visitor_type),
                 shared(lead.phone, lead.consent_share),
                 shared(lead.wechat, lead.consent_share),
                 shared(lead.email, lead.consent_share),

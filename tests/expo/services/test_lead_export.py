@@ -69,7 +69,7 @@ def test_the_export_holds_the_factory_s_inquiries_with_contacts_only_by_consent(
     assert len(inquiries) == 3
     first = inquiries[0]
     assert (first["姓名 Name"], first["公司 Company"]) == ("张伟", "义乌优选百货")
-    assert first["观众类型 Type"] == "主播 Livestreamer"
+    assert first["观众类型 Type"] == "抖音/快手主播 Douyin/Kuaishou livestreamer"
     assert first["手机 Phone"] == "+8613800138000"  # consented
     assert first["微信 WeChat"] == "zhangwei_yw"
     assert first["货号 SKUs"] == "CY-001, CY-003"
@@ -79,7 +79,7 @@ def test_the_export_holds_the_factory_s_inquiries_with_contacts_only_by_consent(
     assert first["评级 Rating"] == "热 Hot"
     for row in inquiries[1:]:
         assert row["姓名 Name"] == "李娜" and row["公司 Company"] == "小红花花店"
-        assert row["观众类型 Type"] == "小店 Small shop"
+        assert row["观众类型 Type"] == "小店/零售 Small shop / retail"
         # No consent: name, company and type only.
         assert row["手机 Phone"] == NO_CONSENT
         assert row["微信 WeChat"] == NO_CONSENT
