@@ -28,10 +28,14 @@ def _tr(text: str) -> str:
 
 def page_specs() -> list[PageSpec]:
     # Imports inside: building the list must not import every page's dependencies up front.
+    from ui.booth.page import BoothPage
+    from ui.exhibitors.page import ExhibitorsPage
     from ui.overview.page import OverviewPage
     from ui.visitors.page import VisitorsPage
 
     return [
         PageSpec("overview", _tr("Overview 概览"), OverviewPage),
         PageSpec("visitors", _tr("Visitors 观众"), VisitorsPage),
+        PageSpec("exhibitors", _tr("Exhibitors 展商"), ExhibitorsPage),
+        PageSpec("booth", _tr("Booth 展位询盘"), BoothPage),
     ]
