@@ -39,7 +39,8 @@ EDITED_BRUSH = QBrush(QColor("#fff8e1"))
 
 
 class FactoryTableModel(QAbstractTableModel):
-    COLUMNS = ("ID", "名称 Name", "类目 Category", "TOP100", "展位 Booth", "产品 Products")
+    COLUMNS = ("ID", "名称 Name", "类目", "TOP100", "展位", "产品")
+    TOOLTIPS = ("Factory id", "Name", "Main category", "TOP100 rank", "Booth(s)", "Products")
 
     def __init__(self, category_names: Mapping[str, str], parent: Any = None) -> None:
         super().__init__(parent)
@@ -66,8 +67,11 @@ class FactoryTableModel(QAbstractTableModel):
     def headerData(  # noqa: N802 - Qt API
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.COLUMNS[section]
+        if orientation == Qt.Orientation.Horizontal:
+            if role == Qt.ItemDataRole.DisplayRole:
+                return self.COLUMNS[section]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return self.TOOLTIPS[section]
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -137,7 +141,19 @@ class CatalogueTableModel(QAbstractTableModel):
     dirtyChanged = Signal(bool)  # noqa: N815 - Qt signal naming
 
     FIELDS = tuple(name for name, _, _ in PRODUCT_FIELDS)
-    TITLES = tuple(f"{zh} {en}" for _, zh, en in PRODUCT_FIELDS)
+    # Shorter than the file's headers (PRODUCT_FIELDS): the table has ten columns to fit.
+    TITLES = (
+        "货号 SKU",
+        "名称 Name",
+        "类目 Category",
+        "起订量 MOQ",
+        "最低价 Min ¥",
+        "最高价 Max ¥",
+        "定制 Custom",
+        "OEM",
+        "交期 Days",
+        "图片 Photo",
+    )
 
     def __init__(self, categories: list[tuple[str, str, str, str]], parent: Any = None) -> None:
         super().__init__(parent)

@@ -100,7 +100,7 @@ class ExhibitorsPage(QWidget):
         self.factory_table.verticalHeader().hide()
         self.factory_table.setAlternatingRowColors(True)
         header = self.factory_table.horizontalHeader()
-        for column, width in enumerate((44, 230, 80, 64, 70, 60)):
+        for column, width in enumerate((40, 200, 72, 60, 56, 44)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.factory_count = QLabel()
@@ -136,7 +136,7 @@ class ExhibitorsPage(QWidget):
         self.catalogue_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.catalogue_table.setAlternatingRowColors(True)
         cat_header = self.catalogue_table.horizontalHeader()
-        for column, width in enumerate((100, 200, 90, 80, 110, 110, 100, 70, 120, 120)):
+        for column, width in enumerate((90, 170, 90, 80, 90, 90, 84, 50, 70, 100)):
             cat_header.resizeSection(column, width)
         cat_header.setStretchLastSection(True)
 
@@ -356,7 +356,10 @@ class ExhibitorsPage(QWidget):
             return True
         problems = self.catalogue.check_all()
         if problems:
-            self.show_error(self.tr("Nothing was saved. ") + " ".join(problems))
+            self.show_error(
+                self.tr("Nothing was saved: fix the rows marked red (hover a row for its problem).")
+            )
+            self.show_report([self.tr("未保存 Not saved:"), *problems])
             return False
         try:
             with self.ctx.db.begin() as session:
@@ -366,6 +369,7 @@ class ExhibitorsPage(QWidget):
         except ExpoError as exc:
             self.show_error(str(exc))
             return False
+        self.report.hide()
         self.load_catalogue()
         self.reload_factories()
         self.show_message(
@@ -419,8 +423,7 @@ class ExhibitorsPage(QWidget):
                 self.tr("未导入的行 Rows not imported (fix them in the file and import again):")
             ]
             lines += [f"  {self.tr('Row')} {r.row}: {r.reason}" for r in result.rejected]
-            self.report.setPlainText("\n".join(lines))
-            self.report.show()
+            self.show_report(lines)
         else:
             self.report.hide()
 
@@ -455,6 +458,10 @@ class ExhibitorsPage(QWidget):
         )
 
     # -- messages
+    def show_report(self, lines: list[str]) -> None:
+        self.report.setPlainText("\n".join(lines))
+        self.report.show()
+
     def show_message(self, text: str) -> None:
         self.message.setStyleSheet("color: #166534;")
         self.message.setText(text)
