@@ -2,7 +2,7 @@
 """Expo Desk's developer entry point. Needs only Python 3.11+; everything else it installs.
 
     python3 dev.py app      start Expo Desk on the demo event (built on first start)
-    python3 dev.py test     run the whole test suite (ruff, then pytest)
+    python3 dev.py test     run the whole test suite (ruff, mypy on expo/, then pytest)
     python3 dev.py bench    run the benchmarks
     python3 dev.py revision -m "what changed"   autogenerate an Alembic migration
 
@@ -130,6 +130,10 @@ def cmd_test(extra: list[str]) -> int:
     code = run(["-m", "ruff", "check", "."])
     if code != 0:
         log("ruff found problems (fix them, or `ruff check --fix .`)")
+        return code
+    code = run(["-m", "mypy"])  # the core's types ([tool.mypy] packages = expo)
+    if code != 0:
+        log("mypy found type errors in expo/")
         return code
     return run(["-m", "pytest", *extra])
 

@@ -33,6 +33,7 @@ from expo.models import (
     VisitorSearchKey,
     VisitorSource,
 )
+from expo.models.base import table_of
 from expo.progress import Progress
 from expo.services.events import create_event
 from expo.text.pinyin import name_keys
@@ -108,7 +109,9 @@ def _add_factories(
         belt, city, city_en, _, categories = rng.choices(belts, weights=[b[3] for b in belts])[0]
         main = categories[0] if rng.random() < 0.55 else rng.choice(categories)
         others = [c for c in categories if c != main]
-        other_categories = rng.sample(others, k=min(len(others), rng.choice((0, 1, 1, 2))))
+        other_categories: list[str] = rng.sample(
+            others, k=min(len(others), rng.choice((0, 1, 1, 2)))
+        )
         word_zh, word_en = fdata.INDUSTRY_WORDS[main]
         while True:
             brand = "".join(rng.sample(fdata.BRAND_SYLLABLES, 2))
@@ -162,15 +165,15 @@ def _add_factories(
         row["updated_at"] = row["created_at"]
         for column, _, _ in RATING_DIMENSIONS:
             row.setdefault(column, None)
-    session.execute(insert(Factory.__table__), rows)
+    session.execute(insert(table_of(Factory)), rows)
 
     products: list[dict[str, Any]] = []
     for row in rows:
-        categories = [row["main_category"], *row["other_categories"]]
+        offered: list[str] = [row["main_category"], *row["other_categories"]]
         n = rng.randint(5, 30)
         seen: set[str] = set()
         for number in range(1, n + 1):
-            category = categories[0] if rng.random() < 0.75 else rng.choice(categories)
+            category = offered[0] if rng.random() < 0.75 else rng.choice(offered)
             base, low, high, moq = rng.choice(fdata.PRODUCTS[category])
             if number <= len(row["hit_products"]):
                 base = row["hit_products"][number - 1]
@@ -204,7 +207,7 @@ def _add_factories(
                     "updated_at": stamp,
                 }
             )
-    session.execute(insert(Product.__table__), products)
+    session.execute(insert(table_of(Product)), products)
     return rows, len(products)
 
 
@@ -245,7 +248,7 @@ def _add_halls(session: Session, requested_areas: list[int]) -> tuple[int, int]:
                     "notes": None,
                 }
             )
-    session.execute(insert(Booth.__table__), booth_rows)
+    session.execute(insert(table_of(Booth)), booth_rows)
     return len(plans), len(booth_rows)
 
 
@@ -321,9 +324,9 @@ def _add_visitors(
     for start in range(0, count, BATCH):
         progress.check()
         rows = visitor_rows(rng, min(BATCH, count - start), first_id=start + 1)
-        session.execute(insert(Visitor.__table__), rows)
+        session.execute(insert(table_of(Visitor)), rows)
         keys = [
             {"visitor_id": row["id"], "key": key} for row in rows for key in _keys(row["name"])[1]
         ]
-        session.execute(insert(VisitorSearchKey.__table__), keys)
+        session.execute(insert(table_of(VisitorSearchKey)), keys)
         progress.update(offset + start + len(rows), total, "visitors")

@@ -28,7 +28,10 @@ def run_migrations_online() -> None:
     if connection is not None:
         _configure(connection)
         return
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    if not url:
+        raise SystemExit("Set sqlalchemy.url or pass a connection in config.attributes.")
+    engine = create_engine(url)
     with engine.connect() as connection:
         _configure(connection)
 

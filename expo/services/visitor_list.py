@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
 from expo.models import Visitor, VisitorSource, VisitorType
+from expo.models.base import table_of
 
 
 class VisitorSort(StrEnum):
@@ -65,7 +66,7 @@ def visitor_ids(
     session: Session, sort: VisitorSort = VisitorSort.ID, descending: bool = False
 ) -> list[int]:
     """Every visitor's id in the given order (ties broken by id, so the order is stable)."""
-    table = Visitor.__table__
+    table = table_of(Visitor)
     column = table.c[_SORT_COLUMNS[sort].key]
     tie = table.c.id.desc() if descending else table.c.id.asc()
     order = [tie] if sort == VisitorSort.ID else [column.desc() if descending else column, tie]
