@@ -36,6 +36,7 @@ from expo.models import (
 from expo.models.base import table_of
 from expo.progress import Progress
 from expo.services.events import create_event
+from expo.services.registry import index_companies
 from expo.text.pinyin import name_keys
 
 BATCH = 5000
@@ -329,4 +330,5 @@ def _add_visitors(
             {"visitor_id": row["id"], "key": key} for row in rows for key in _keys(row["name"])[1]
         ]
         session.execute(insert(table_of(VisitorSearchKey)), keys)
+        index_companies(session, [row["company"] for row in rows])
         progress.update(offset + start + len(rows), total, "visitors")

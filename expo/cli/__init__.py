@@ -22,6 +22,8 @@ from expo.progress import Cancelled
 COMMAND_MODULES = (
     "expo.cli.event",
     "expo.cli.demo",
+    "expo.cli.badges",
+    "expo.cli.visitors",
     "expo.cli.factories",
     "expo.cli.catalogue",
     "expo.cli.inquiries",

@@ -14,7 +14,13 @@ from expo.models.enums import (
 )
 from expo.models.event import Category, Event, Station
 from expo.models.inquiries import Inquiry, Lead, inquiry_product
-from expo.models.visitors import ImportBatch, Visitor, VisitorSearchKey
+from expo.models.visitors import (
+    ImportBatch,
+    Visitor,
+    VisitorCompany,
+    VisitorCompanyKey,
+    VisitorSearchKey,
+)
 
 __all__ = [
     "RATING_DIMENSIONS",
@@ -38,6 +44,8 @@ __all__ = [
     "StationKind",
     "SyncedMixin",
     "Visitor",
+    "VisitorCompany",
+    "VisitorCompanyKey",
     "VisitorSearchKey",
     "VisitorSource",
     "VisitorType",

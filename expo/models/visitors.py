@@ -82,3 +82,28 @@ class VisitorSearchKey(Base):
     key: Mapped[str] = mapped_column(String(128), index=True)
 
     visitor: Mapped[Visitor] = relationship(back_populates="search_keys")
+
+
+class VisitorCompany(Base):
+    """A company name as visitors wrote it, once, so it can be found by any fragment.
+
+    Derived data, kept by ``expo.services.registry.index_companies``: every service that writes
+    ``Visitor.company`` calls it. Names no visitor uses any more are harmless (they find nobody).
+    """
+
+    __tablename__ = "visitor_company"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)  # equal to Visitor.company
+    folded: Mapped[str] = mapped_column(String(200))  # expo.text.fragments.fold_fragment(name)
+
+
+class VisitorCompanyKey(Base):
+    """A suffix of a company name (``expo.text.fragments``): a fragment search is a prefix scan."""
+
+    __tablename__ = "visitor_company_key"
+
+    key: Mapped[str] = mapped_column(String(16), primary_key=True)
+    company_id: Mapped[int] = mapped_column(
+        ForeignKey("visitor_company.id", ondelete="CASCADE"), primary_key=True
+    )

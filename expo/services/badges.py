@@ -17,9 +17,10 @@ from enum import StrEnum
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from expo.badges.card import BadgeCard
 from expo.badges.codes import looks_like_code, make_code, normalise_scan, verify_code
 from expo.errors import ExpoError
-from expo.models import Badge, BadgePrint, Visitor
+from expo.models import Badge, BadgePrint, Visitor, VisitorType
 from expo.models.types import utcnow
 from expo.services.events import StationRef, badge_secret
 
@@ -217,13 +218,13 @@ def _issue_many(session: Session, visitor_ids: Iterable[int]) -> None:
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
         existing.update(session.scalars(select(Visitor.id).where(Visitor.id.in_(chunk))))
-        last_serial.update(
-            session.execute(
-                select(Badge.visitor_id, func.max(Badge.serial))
-                .where(Badge.visitor_id.in_(chunk))
-                .group_by(Badge.visitor_id)
-            ).tuples()
-        )
+        # A Result has .keys(): dict.update would take it for a mapping, so iterate.
+        for visitor_id, serial in session.execute(
+            select(Badge.visitor_id, func.max(Badge.serial))
+            .where(Badge.visitor_id.in_(chunk))
+            .group_by(Badge.visitor_id)
+        ):
+            last_serial[visitor_id] = serial
     rows = []
     for visitor_id in wanted:
         if visitor_id not in existing:
@@ -294,3 +295,87 @@ def record_badge_print(
     )
     session.flush()
     return PrintRecord(badge.id, reprint, badge.reprint_count)
+
+
+class BadgeSort(StrEnum):
+    PINYIN = "pinyin"  # by the name's pinyin: the order visitors queue in
+    COMPANY = "company"  # colleagues together, then by pinyin
+    ID = "id"
+
+
+@dataclass(frozen=True)
+class BadgeSelection:
+    """Which visitors get badges: given ids (in that order), or everyone matching the filters."""
+
+    visitor_ids: tuple[int, ...] = ()
+    visitor_type: VisitorType | None = None
+    import_batch_id: int | None = None
+    sort: BadgeSort = BadgeSort.PINYIN
+
+    @property
+    def by_id(self) -> bool:
+        return bool(self.visitor_ids)
+
+
+def select_visitor_ids(session: Session, selection: BadgeSelection) -> list[int]:
+    """The visitors a selection stands for, in print order."""
+    if selection.by_id:
+        wanted = list(dict.fromkeys(selection.visitor_ids))
+        known: set[int] = set()
+        for start in range(0, len(wanted), _CHUNK):
+            chunk = wanted[start : start + _CHUNK]
+            known.update(session.scalars(select(Visitor.id).where(Visitor.id.in_(chunk))))
+        missing = [visitor_id for visitor_id in wanted if visitor_id not in known]
+        if missing:
+            raise NoSuchVisitor(
+                f"No visitor with id {', '.join(map(str, missing[:5]))}"
+                + (" ..." if len(missing) > 5 else "")
+                + ". Check the ids (the Visitors page shows them)."
+            )
+        return wanted
+    query = select(Visitor.id)
+    if selection.visitor_type is not None:
+        query = query.where(Visitor.visitor_type == selection.visitor_type)
+    if selection.import_batch_id is not None:
+        query = query.where(Visitor.import_batch_id == selection.import_batch_id)
+    if selection.sort is BadgeSort.COMPANY:
+        query = query.order_by(
+            Visitor.company.is_(None), Visitor.company, Visitor.name_pinyin, Visitor.id
+        )
+    elif selection.sort is BadgeSort.PINYIN:
+        query = query.order_by(Visitor.name_pinyin, Visitor.id)
+    else:
+        query = query.order_by(Visitor.id)
+    return list(session.scalars(query))
+
+
+def badge_cards(session: Session, visitor_ids: Sequence[int]) -> list[BadgeCard]:
+    """What goes on the badges of these visitors, in this order; missing badges are issued."""
+    codes = codes_for_visitors(session, visitor_ids)
+    rows: dict[int, tuple] = {}
+    for start in range(0, len(visitor_ids), _CHUNK):
+        chunk = visitor_ids[start : start + _CHUNK]
+        for row in session.execute(
+            select(
+                Visitor.id,
+                Visitor.name,
+                Visitor.company,
+                Visitor.visitor_type,
+                Visitor.registration_no,
+            ).where(Visitor.id.in_(chunk))
+        ):
+            rows[row[0]] = tuple(row)
+    cards = []
+    for visitor_id in visitor_ids:
+        _, name, company, visitor_type, registration_no = rows[visitor_id]
+        badge_id, code = codes[visitor_id]
+        cards.append(
+            BadgeCard(visitor_id, name, company, visitor_type, code, registration_no, badge_id)
+        )
+    return cards
+
+
+def badge_card(session: Session, visitor_id: int) -> BadgeCard:
+    """The card of one visitor's valid badge (issued if needed), for printing at the desk."""
+    _require_visitor(session, visitor_id)
+    return badge_cards(session, [visitor_id])[0]

@@ -1,20 +1,28 @@
-"""Pinyin search keys for Chinese names: full pinyin and initials, one per reading.
+"""Search keys for people's names: pinyin and initials for Chinese, words for Latin names.
 
-A name is found by its characters, its full pinyin (``zhangwei``) or its initials (``zw``).
-Surnames that read differently as surnames (单 Shan, 曾 Zeng, 解 Xie, 仇 Qiu ...) get their
-surname reading first, and every other common reading as an extra key, so the desk finds the
-visitor whichever reading is typed.
+A Chinese name is found by its characters, its full pinyin (``zhangwei``) or its initials
+(``zw``). Surnames that read differently as surnames (单 Shan, 曾 Zeng, 解 Xie, 仇 Qiu ...) get
+their surname reading first, and every other common reading as an extra key, so the desk finds
+the visitor whichever reading is typed.
+
+A Latin name (``José Müller``) is found from any of its words (``muller``), whole
+(``josemuller``), by initials (``jm``) and surname first (``mullerjose``); accents are optional.
+Keys are in ``fold_for_search`` form, like the queries they are compared with.
 """
 
 from __future__ import annotations
 
 import itertools
+import re
 from dataclasses import dataclass
 
 from pypinyin import Style, pinyin
 
+from expo.text.clean import clean_text, fold_for_search, strip_accents
+
 # Readings of characters used as surnames: the surname reading first (it is what the sort
-# uses), then readings people also type.
+# uses), then readings people also type. Compound surnames give their syllables apart, for the
+# initials (万俟 mo qi: "mq").
 SURNAME_READINGS: dict[str, tuple[str, ...]] = {
     "单": ("shan", "dan"),
     "曾": ("zeng", "ceng"),
@@ -34,15 +42,17 @@ SURNAME_READINGS: dict[str, tuple[str, ...]] = {
     "召": ("shao", "zhao"),
     "种": ("chong", "zhong"),
     "秘": ("bi", "mi"),
-    "长孙": ("zhangsun",),
+    "长孙": ("zhang sun",),
     "重": ("chong", "zhong"),
     "沈": ("shen",),
     "任": ("ren",),
     "柏": ("bai", "bo"),
-    "万俟": ("moqi",),
-    "尉迟": ("yuchi",),
+    "万俟": ("mo qi",),
+    "尉迟": ("yu chi",),
 }
 MAX_KEYS = 8
+# Longest first, so 万俟 wins over a one-character surname.
+_SURNAMES_LONGEST_FIRST = sorted(SURNAME_READINGS, key=len, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -52,17 +62,42 @@ class NameKeys:
 
 
 def _readings(char_readings: list[list[str]]) -> list[list[str]]:
-    return [[r for r in readings if r and r.isascii()] or [""] for readings in char_readings]
+    return [
+        [r for r in readings if r and r.isascii() and r.isalnum()] or [""]
+        for readings in char_readings
+    ]
+
+
+_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def _latin_keys(text: str) -> NameKeys:
+    # Words are what whitespace separates; O'Brien and Mary-Jane stay one word each.
+    words = [_NOT_ALNUM.sub("", w) for w in strip_accents(text).lower().split()]
+    words = [w for w in words if w]
+    if not words:
+        folded = fold_for_search(text)
+        return NameKeys(folded, (folded,) if folded else ())
+    whole = "".join(words)
+    keys = [whole]
+    # From each later word on: "smith" finds "John Smith", "smithjr" finds "John Smith Jr".
+    keys += ["".join(words[i:]) for i in range(1, len(words))]
+    if len(words) > 1:
+        keys.append("".join([*words[1:], words[0]]))  # surname first, as in Chinese order
+        keys.append("".join(w[0] for w in words))
+    return NameKeys(whole, tuple(dict.fromkeys(keys))[:MAX_KEYS])
 
 
 def name_keys(name: str) -> NameKeys:
     """Search keys of a person's name (Chinese, Latin or mixed)."""
-    text = "".join(name.split()).lower()
-    if not text:
+    cleaned = clean_text(name)
+    if cleaned is None:
         return NameKeys("", ())
-    surname = next(
-        (s for s in sorted(SURNAME_READINGS, key=len, reverse=True) if text.startswith(s)), None
-    )
+    if not _HAN.search(cleaned):
+        return _latin_keys(cleaned)
+    text = fold_for_search(cleaned)
+    surname = next((s for s in _SURNAMES_LONGEST_FIRST if text.startswith(s)), None)
     rest = text[len(surname) :] if surname else text
     per_char = _readings(pinyin(rest, style=Style.NORMAL, heteronym=False, errors="default"))
     rest_options = [list(dict.fromkeys(r[:1])) for r in per_char]
@@ -71,8 +106,8 @@ def name_keys(name: str) -> NameKeys:
     full_keys: list[str] = []
     initial_keys: list[str] = []
     for combo in combos:
-        parts = [p for p in combo if p]
-        full_keys.append("".join(parts))
-        initial_keys.append("".join(p[0] for p in parts))
+        syllables = [s for part in combo for s in part.split()]
+        full_keys.append("".join(syllables))
+        initial_keys.append("".join(s[0] for s in syllables))
     keys = tuple(dict.fromkeys([*full_keys, *initial_keys]))
     return NameKeys(full_keys[0] if full_keys else text, keys)

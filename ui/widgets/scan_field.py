@@ -106,7 +106,7 @@ class ScanField(QLineEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
         super().focusOutEvent(event)
         if self.keep_focus and event.reason() != Qt.FocusReason.PopupFocusReason:
-            QTimer.singleShot(0, self._reclaim_focus)
+            QTimer.singleShot(0, self, self._reclaim_focus)  # cancelled if self is deleted
 
     def _reclaim_focus(self) -> None:
         if not self.keep_focus or not self.isVisible() or not self.isEnabled():

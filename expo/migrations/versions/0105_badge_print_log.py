@@ -1,7 +1,7 @@
 """badge print log
 
 Revision ID: 0105
-Revises: 0001
+Revises: 0104
 Create Date: 2026-11-25 07:19:07.213427
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import expo.models.types
 
 revision = "0105"
-down_revision = "0001"
+down_revision = "0104"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,160 @@
+"""``visitors import | search | add | export``: registration from the command line.
+
+python -m expo visitors import FILE [--mapping JSON] [--dry-run] --json
+python -m expo visitors search QUERY --json
+python -m expo visitors add --name N --phone P [--company C] [--type T] [--wechat W] [--force]
+python -m expo visitors export FILE.xlsx [--query Q] [--type T] [--batch ID] [--mask-phones]
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from expo.cli.context import CliContext, Output
+from expo.models import VisitorType
+from expo.services.events import ensure_station
+from expo.services.registry import InvalidVisitor, NewVisitor, add_visitor, search_visitors
+from expo.services.visitor_export import VisitorFilter, export_visitors
+from expo.services.visitor_import import check_mapping, prepare_import, run_import
+from expo.text.visitor_types import visitor_type_from_label
+
+DEFAULT_STATION = "Command line"
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    visitors = subparsers.add_parser(
+        "visitors", parents=[common], help="import, find, add and export visitors"
+    )
+    commands = visitors.add_subparsers(dest="visitors_command", metavar="COMMAND")
+    commands.required = True
+
+    importing = commands.add_parser(
+        "import",
+        parents=[common],
+        help="import pre-registered visitors from an XLSX or CSV file",
+        description="Import visitors from XLSX/XLS/ODS or CSV (UTF-8, GBK/GB18030, Big5). "
+        "Duplicates (same phone, then same WeChat) merge into one visitor; a second import of "
+        "the same file creates nothing. One transaction: all good rows or nothing.",
+    )
+    importing.add_argument("file", metavar="FILE")
+    importing.add_argument(
+        "--mapping",
+        metavar="JSON",
+        help='fix the column mapping: {"header or column letter": "field" or null}; fields: '
+        "name, phone, company, wechat, type, city, email, registration_no, consent, notes",
+    )
+    importing.add_argument(
+        "--dry-run", action="store_true", help="check and count everything, save nothing"
+    )
+    importing.add_argument("--station", default=DEFAULT_STATION, help="the importing station")
+    importing.set_defaults(handler=run_import_command)
+
+    search = commands.add_parser(
+        "search",
+        parents=[common],
+        help="find visitors by name, pinyin, initials, phone (or its last 4), company or code",
+    )
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--limit", type=int, default=20, metavar="N")
+    search.set_defaults(handler=run_search)
+
+    add = commands.add_parser("add", parents=[common], help="register a walk-in visitor")
+    add.add_argument("--name", required=True)
+    add.add_argument("--phone", required=True)
+    add.add_argument("--company")
+    add.add_argument(
+        "--type",
+        dest="visitor_type",
+        help="a type (" + ", ".join(t.value for t in VisitorType) + ") or a label such as 抖音主播",
+    )
+    add.add_argument("--wechat")
+    add.add_argument(
+        "--force", action="store_true", help="save even if the phone or WeChat is already known"
+    )
+    add.add_argument("--station", default=DEFAULT_STATION, help="the registering station")
+    add.set_defaults(handler=run_add)
+
+    export = commands.add_parser(
+        "export", parents=[common], help="export visitors (all, or a filter) to XLSX"
+    )
+    export.add_argument("output", metavar="FILE.xlsx")
+    export.add_argument("--query", help="only the visitors this search finds")
+    export.add_argument("--type", dest="visitor_type", help="only visitors of this type")
+    export.add_argument("--batch", type=int, metavar="ID", help="only this import's visitors")
+    export.add_argument(
+        "--mask-phones", action="store_true", help="write phones masked (138****8000)"
+    )
+    export.set_defaults(handler=run_export)
+
+
+def run_import_command(args: argparse.Namespace, ctx: CliContext) -> Output:
+    prepared = prepare_import(args.file, args.mapping)
+    check_mapping(prepared)
+    db = ctx.open_db()
+    report = run_import(
+        db,
+        prepared,
+        args.station,
+        dry_run=args.dry_run,
+        progress=ctx.progress(f"import {prepared.file_name}"),
+    )
+    return Output(report.as_json(), report.summary())
+
+
+def run_search(args: argparse.Namespace, ctx: CliContext) -> Output:
+    db = ctx.open_db()
+    with db.session() as session:
+        hits = search_visitors(session, args.query, max(1, args.limit))
+    lines = [
+        f"{hit.id:>7}  {hit.name}  {hit.phone_masked}  {hit.company or ''}  "
+        f"[{hit.visitor_type.value}]"
+        for hit in hits
+    ]
+    text = "\n".join(lines) if lines else f"No visitor matches {args.query!r}."
+    return Output([hit.as_json() for hit in hits], text)
+
+
+def _type_argument(value: str | None) -> VisitorType | None:
+    if value is None:
+        return None
+    found = visitor_type_from_label(value)
+    if found is None:
+        choices = ", ".join(t.value for t in VisitorType)
+        raise InvalidVisitor(f"Unknown visitor type {value!r}; use one of: {choices}.")
+    return found
+
+
+def run_add(args: argparse.Namespace, ctx: CliContext) -> Output:
+    db = ctx.open_db()
+    new = NewVisitor(
+        name=args.name,
+        phone=args.phone,
+        company=args.company,
+        visitor_type=_type_argument(args.visitor_type),
+        wechat=args.wechat,
+    )
+    # A duplicate raises DuplicateVisitor, whose message names the existing visitor's id.
+    with db.begin() as session:
+        station = ensure_station(session, args.station)
+        hit = add_visitor(session, new, station, force=args.force)
+    data = hit.as_json()
+    return Output(data, f"Saved visitor {hit.id}: {hit.name} {hit.phone_masked}")
+
+
+def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
+    db = ctx.open_db()
+    where = VisitorFilter(
+        query=args.query,
+        visitor_type=_type_argument(args.visitor_type),
+        import_batch_id=args.batch,
+    )
+    with db.session() as session:
+        result = export_visitors(
+            session,
+            args.output,
+            where,
+            mask_phones=args.mask_phones,
+            progress=ctx.progress("export"),
+        )
+    data = {"exported": result.exported, "file": str(result.path.resolve())}
+    return Output(data, f"Exported {result.exported} visitors to {result.path}")

@@ -1,0 +1,1 @@
+"""Reading registration files: spreadsheets and CSVs to clean visitor records."""
