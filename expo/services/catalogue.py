@@ -287,12 +287,12 @@ def parse_field(field: str, value: Any, categories: Mapping[str, str]) -> Any:
 def product_pinyin(name: str) -> str:
     """Full pinyin and initials of a product name, ``"zhediluyingyi zdlyy"`` (what
     ``Product.name_pinyin`` holds). Latin words and model numbers are kept as words."""
+    # Non-Chinese runs come back whole ("LED ", " X-200"): split them into words.
     syllables = [
-        s.lower()
-        for s in lazy_pinyin(
-            name, errors=lambda chars: [w for w in re.split(r"[^0-9A-Za-z]+", chars) if w] or [""]
-        )
-        if s
+        word.lower()
+        for chunk in lazy_pinyin(name)
+        for word in re.split(r"[^0-9A-Za-z]+", chunk)
+        if word
     ]
     if not syllables:
         return ""
@@ -445,8 +445,8 @@ def save_catalogue(
         for pid, p in existing.items()
         if pid not in deleted_ids and pid not in edited_ids
     }
-    for product_id, draft in edits:
-        if product_id in deleted_ids:
+    for edit_id, draft in edits:
+        if edit_id in deleted_ids:
             continue
         label = draft.sku or draft.name or "a new product"
         problems += [f"{label}: {problem}" for problem in draft.problems()]
@@ -463,19 +463,19 @@ def save_catalogue(
     # A product whose SKU changes (or a new one) first takes a placeholder SKU no real one can
     # hold, so that swapping two SKUs never trips the unique (factory, SKU) index mid-way.
     settle: list[tuple[Product, str]] = []
-    for index, (product_id, draft) in enumerate(edits):
-        if product_id in deleted_ids:
+    for index, (edit_id, draft) in enumerate(edits):
+        if edit_id in deleted_ids:
             continue
-        if product_id is None:
+        if edit_id is None:
             product = Product(factory_id=factory_id)
             session.add(product)
             created += 1
         else:
-            product = existing[product_id]
+            product = existing[edit_id]
         renamed = product.sku != draft.sku
         placeholder = f"\x00{index}" if renamed else draft.sku
         changed = apply_draft(product, replace(draft, sku=placeholder))
-        if product_id is not None:
+        if edit_id is not None:
             if changed or renamed:
                 updated += 1
             else:
