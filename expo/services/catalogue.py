@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -459,32 +459,34 @@ def save_catalogue(
 
     for product_id in deleted_ids:
         session.delete(existing[product_id])
+    session.flush()
     created = updated = unchanged = 0
-    # A product whose SKU changes (or a new one) first takes a placeholder SKU no real one can
-    # hold, so that swapping two SKUs never trips the unique (factory, SKU) index mid-way.
-    settle: list[tuple[Product, str]] = []
-    for index, (edit_id, draft) in enumerate(edits):
-        if edit_id in deleted_ids:
+    # Renamed products first take a placeholder SKU, so that swapping two SKUs never trips the
+    # unique (factory, SKU) index mid-way; new products go in once every old SKU has moved.
+    renamed = [
+        (existing[edit_id], draft)
+        for edit_id, draft in edits
+        if edit_id is not None and edit_id not in deleted_ids and existing[edit_id].sku != draft.sku
+    ]
+    for product, _draft in renamed:
+        product.sku = f"~renaming~{product.id}"
+    session.flush()
+    for edit_id, draft in edits:
+        if edit_id is None or edit_id in deleted_ids:
             continue
+        product = existing[edit_id]
+        was_renamed = product.sku != draft.sku
+        if apply_draft(product, draft) or was_renamed:
+            updated += 1
+        else:
+            unchanged += 1
+    session.flush()
+    for edit_id, draft in edits:
         if edit_id is None:
             product = Product(factory_id=factory_id)
+            apply_draft(product, draft)
             session.add(product)
             created += 1
-        else:
-            product = existing[edit_id]
-        renamed = product.sku != draft.sku
-        placeholder = f"\x00{index}" if renamed else draft.sku
-        changed = apply_draft(product, replace(draft, sku=placeholder))
-        if edit_id is not None:
-            if changed or renamed:
-                updated += 1
-            else:
-                unchanged += 1
-        if renamed:
-            settle.append((product, draft.sku))
-    session.flush()
-    for product, sku in settle:
-        product.sku = sku
     session.flush()
     return CatalogueSaveResult(created, updated, len(deleted_ids), unchanged)
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -34,7 +34,7 @@ from expo.models import (
     VisitorType,
     inquiry_product,
 )
-from expo.models.types import utcnow
+from expo.models.types import UTCDateTime, utcnow
 from expo.services.badges import BadgeStatus, resolve_badge
 from expo.services.events import StationRef
 from expo.services.factories import FactoryNotFound
@@ -453,49 +453,79 @@ def list_inquiries(
 def list_leads(session: Session, factory_id: int) -> list[LeadSummary]:
     """The acting factory's leads, the most recently active first."""
     _require_factory(session, factory_id)
+    # type_coerce: SQLite hands MIN/MAX of a datetime back as text; the column type reads it.
     stats = (
         select(
             Inquiry.lead_id,
             func.count().label("n"),
-            func.min(Inquiry.at).label("first_at"),
-            func.max(Inquiry.at).label("last_at"),
+            type_coerce(func.min(Inquiry.at), UTCDateTime).label("first_at"),
+            type_coerce(func.max(Inquiry.at), UTCDateTime).label("last_at"),
         )
         .where(Inquiry.factory_id == factory_id)
         .group_by(Inquiry.lead_id)
         .subquery()
     )
+    # Plain columns, not ORM objects: a busy booth lists hundreds of leads after every save.
     rows = session.execute(
-        select(Lead, Visitor, stats.c.n, stats.c.first_at, stats.c.last_at)
+        select(
+            Lead.id,
+            Lead.uuid,
+            Lead.rating,
+            Lead.follow_up_on,
+            Visitor.id,
+            Visitor.name,
+            Visitor.company,
+            Visitor.visitor_type,
+            Visitor.consent_share,
+            Visitor.phone,
+            Visitor.wechat,
+            Visitor.email,
+            stats.c.n,
+            stats.c.first_at,
+            stats.c.last_at,
+        )
         .join(Visitor, Visitor.id == Lead.visitor_id)
         .outerjoin(stats, stats.c.lead_id == Lead.id)
         .where(Lead.factory_id == factory_id)
     ).all()
     skus = _skus_by_lead(session, factory_id)
-    leads = []
-    for lead, visitor, count, first_at, last_at in rows:
-        # The aggregate comes back as text on SQLite; the ORM column type does not apply to it.
-        first = _as_utc(first_at)
-        last = _as_utc(last_at)
-        leads.append(
-            LeadSummary(
-                id=lead.id,
-                uuid=lead.uuid,
-                visitor_id=visitor.id,
-                name=visitor.name,
-                company=visitor.company,
-                visitor_type=visitor.visitor_type,
-                consent_share=visitor.consent_share,
-                phone=visitor.phone if visitor.consent_share else None,
-                wechat=visitor.wechat if visitor.consent_share else None,
-                email=visitor.email if visitor.consent_share else None,
-                rating=lead.rating,
-                follow_up_on=lead.follow_up_on,
-                inquiries=count or 0,
-                first_at=first,
-                last_at=last,
-                skus=tuple(skus.get(lead.id, ())),
-            )
+    leads = [
+        LeadSummary(
+            id=lead_id,
+            uuid=lead_uuid,
+            visitor_id=visitor_id,
+            name=name,
+            company=company,
+            visitor_type=visitor_type,
+            consent_share=consent,
+            phone=phone if consent else None,
+            wechat=wechat if consent else None,
+            email=email if consent else None,
+            rating=rating,
+            follow_up_on=follow_up_on,
+            inquiries=count or 0,
+            first_at=first_at,
+            last_at=last_at,
+            skus=tuple(skus.get(lead_id, ())),
         )
+        for (
+            lead_id,
+            lead_uuid,
+            rating,
+            follow_up_on,
+            visitor_id,
+            name,
+            company,
+            visitor_type,
+            consent,
+            phone,
+            wechat,
+            email,
+            count,
+            first_at,
+            last_at,
+        ) in rows
+    ]
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
     leads.sort(key=lambda lead: (lead.last_at or epoch, lead.id), reverse=True)
     return leads
@@ -514,12 +544,3 @@ def _skus_by_lead(session: Session, factory_id: int) -> dict[int, list[str]]:
     for lead_id, sku in rows:
         found.setdefault(lead_id, []).append(sku)
     return found
-
-
-def _as_utc(value: object) -> dt.datetime | None:
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = dt.datetime.fromisoformat(value)
-    assert isinstance(value, dt.datetime)
-    return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
