@@ -47,9 +47,9 @@ def page(qtbot, empty_db, fair, settings) -> BoothPage:
     page = BoothPage(ctx)
     qtbot.addWidget(page)
     page.resize(1280, 800)
-    page.show()
-    page.activateWindow()
-    qtbot.waitActive(page)
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
     page.activated()
     assert page.bind_to(fair.factory_a)
     return page
@@ -184,3 +184,36 @@ def test_export_from_the_booth(qtbot, page: BoothPage, fair, tmp_path: Path) -> 
     sheet = load_workbook(tmp_path / "leads.xlsx")["询盘 Inquiries"]
     assert sheet.max_row == 2
     assert sheet["B2"].value == "李娜" and sheet["E2"].value == "未授权 not shared"
+
+
+def test_the_booth_page_on_the_demo_fair(qtbot, demo_ctx, artifacts_dir: Path) -> None:
+    from expo.models import Visitor
+    from expo.services.badges import code_for_visitor
+    from expo.services.factories import list_factories
+
+    with demo_ctx.db.begin() as session:
+        factory = list_factories(session, top100=True)[0]
+        visitor = session.scalar(select(Visitor).where(Visitor.consent_share.is_(True)))
+        code = code_for_visitor(session, visitor.id)
+        name = visitor.name
+    page = BoothPage(demo_ctx)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
+    page.activated()
+    assert page.bind_to(factory.id)
+    _scan(qtbot, page, code)
+    assert page.buyer_name.text() == name
+    for product in page.products[:2]:
+        page.toggle_product(product.sku)
+    page.quantity.setValue(1200)
+    qtbot.keyClicks(page.target_price, "18.8")
+    qtbot.keyClick(page.target_price, Qt.Key.Key_F2)
+    assert page.lead_model.rowCount() == 1, page.form_message.text()
+    assert page.lead_model.index(0, 0).data() == name
+    page.lead_table.selectRow(0)
+    qtbot.wait(20)  # let the layouts take the new texts before the screenshot
+    assert page.lead_count.text().startswith("1 位买家")
+    page.grab().save(str(artifacts_dir / "booth-page-demo.png"))

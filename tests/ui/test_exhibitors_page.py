@@ -42,9 +42,9 @@ def page(qtbot, empty_db, fair, settings) -> ExhibitorsPage:
     page = ExhibitorsPage(ctx)
     qtbot.addWidget(page)
     page.resize(1280, 800)
-    page.show()
-    page.activateWindow()
-    qtbot.waitActive(page)
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
     page.activated()
     return page
 

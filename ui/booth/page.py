@@ -172,6 +172,8 @@ class BoothPage(QWidget):
         self.product_list = QListWidget()
         self.product_list.setObjectName("productList")
         self.product_list.setMinimumHeight(150)
+        self.product_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.product_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.picked_label = QLabel()
         self.picked_label.setObjectName("pickedProducts")
         self.picked_label.setWordWrap(True)
