@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "expo.cli.demo",
     "expo.cli.badges",
     "expo.cli.visitors",
+    "expo.cli.booths",
     "expo.cli.factories",
     "expo.cli.catalogue",
     "expo.cli.inquiries",
