@@ -9,7 +9,6 @@ four modules (the layouts keep it free).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +16,6 @@ import zxingcpp
 
 QUIET_ZONE = 4  # modules of white around the symbol, as ISO/IEC 18004 asks
 EC_LEVEL = "M"
-_DARK_RUN = re.compile(rb"\x00+")
 
 
 @dataclass(frozen=True)
@@ -38,20 +36,38 @@ class QrMatrix:
 def qr_matrix(payload: str) -> QrMatrix:
     """Encode ``payload`` at level M and merge its dark modules into rectangles."""
     barcode = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.QRCode, ec_level=EC_LEVEL)
-    pixels = np.asarray(barcode.to_image(scale=1, add_quiet_zones=False), dtype=np.uint8)
-    size = pixels.shape[0]
-    data = pixels.tobytes()
+    dark = np.asarray(barcode.to_image(scale=1, add_quiet_zones=False), dtype=np.uint8) == 0
+    size = dark.shape[0]
+    # Run starts and ends in every row at once: +1 where a run begins, -1 just after it ends.
+    edges = np.zeros((size, size + 2), dtype=np.int8)
+    edges[:, 1:-1] = dark
+    steps = np.diff(edges, axis=1)
+    rows, starts = np.nonzero(steps == 1)
+    ends = np.nonzero(steps == -1)[1]  # row-major like the starts, so they pair up
     rects: list[tuple[int, int, int, int]] = []
     open_runs: dict[tuple[int, int], int] = {}  # (x, width) -> first row
-    for y in range(size):
-        row = data[y * size : (y + 1) * size]
-        runs = {(m.start(), m.end() - m.start()) for m in _DARK_RUN.finditer(row)}
-        for run in [run for run in open_runs if run not in runs]:
+    current_row = -1
+    row_runs: set[tuple[int, int]] = set()
+
+    def close_rows(row: int) -> None:
+        # Runs that did not continue into ``row`` end above it.
+        for run in [run for run in open_runs if run not in row_runs]:
             top = open_runs.pop(run)
-            rects.append((run[0], top, run[1], y - top))
-        for run in runs:
-            if run not in open_runs:
-                open_runs[run] = y
+            rects.append((run[0], top, run[1], row - top))
+        for run in row_runs:
+            open_runs.setdefault(run, row)
+
+    for row, start, end in zip(rows.tolist(), starts.tolist(), ends.tolist(), strict=True):
+        if row != current_row:
+            if current_row >= 0:
+                close_rows(current_row)
+                if row > current_row + 1:  # blank rows between (never in a QR, but be exact)
+                    row_runs = set()
+                    close_rows(current_row + 1)
+            current_row, row_runs = row, set()
+        row_runs.add((start, end - start))
+    if current_row >= 0:
+        close_rows(current_row)
     for (x, width), top in open_runs.items():
         rects.append((x, top, width, size - top))
     return QrMatrix(size, tuple(rects))

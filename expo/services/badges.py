@@ -10,23 +10,47 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from expo.badges.card import BadgeCard
 from expo.badges.codes import looks_like_code, make_code, normalise_scan, verify_code
 from expo.errors import ExpoError
-from expo.models import Badge, BadgePrint, Visitor, VisitorType
+from expo.models import Badge, BadgePrint, Event, ImportBatch, Visitor, VisitorType
+from expo.models.base import table_of
 from expo.models.types import utcnow
 from expo.services.events import StationRef, badge_secret
 
 # What a registration number may look like: letters, digits and a few separators.
 _REGISTRATION_NO = re.compile(r"[0-9A-Za-z][0-9A-Za-z_\-/#:]{2,63}")
 _CHUNK = 500  # ids per IN (...) query: well under SQLite's parameter limit
+
+# The scan path's statements, built once: a scan is then a couple of cached Core executions
+# instead of ORM statement construction (which cost more than the queries themselves).
+_BADGE = table_of(Badge)
+_VISITOR = table_of(Visitor)
+_BADGE_BY_CODE = select(_BADGE.c.id, _BADGE.c.visitor_id, _BADGE.c.revoked_at).where(
+    _BADGE.c.code == bindparam("code")
+)
+_VISITOR_BY_NUMBER = (
+    select(_VISITOR.c.id)
+    .where(_VISITOR.c.registration_no.in_(bindparam("numbers", expanding=True)))
+    .limit(1)
+)
+_CURRENT_BADGE_ID = (
+    select(_BADGE.c.id)
+    .where(_BADGE.c.visitor_id == bindparam("visitor_id"), _BADGE.c.revoked_at.is_(None))
+    .order_by(_BADGE.c.serial.desc())
+    .limit(1)
+)
+_SECRET = select(table_of(Event).c.badge_secret).limit(1)
+# The event's key never changes once the event exists; one read per open database.
+_SECRETS: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
 
 
 class BadgeStatus(StrEnum):
@@ -89,6 +113,17 @@ def _info(badge: Badge) -> BadgeInfo:
     )
 
 
+def event_key(session: Session) -> bytes:
+    """The event's badge-signing key, read once per database engine."""
+    engine = session.get_bind()
+    key = _SECRETS.get(engine) if isinstance(engine, Engine) else None
+    if key is None:
+        key = badge_secret(session)
+        if isinstance(engine, Engine):
+            _SECRETS[engine] = key
+    return key
+
+
 def resolve_badge(session: Session, payload: str) -> BadgeLookup:
     """What a scanned payload stands for: a badge code, else a registration number."""
     text = normalise_scan(payload)
@@ -100,12 +135,10 @@ def resolve_badge(session: Session, payload: str) -> BadgeLookup:
 
 
 def _resolve_code(session: Session, text: str) -> BadgeLookup:
-    decoded = verify_code(badge_secret(session), text)
+    decoded = verify_code(event_key(session), text)
     if decoded is None:
         return BadgeLookup(BadgeStatus.INVALID, None, None)
-    row = session.execute(
-        select(Badge.id, Badge.visitor_id, Badge.revoked_at).where(Badge.code == text.upper())
-    ).first()
+    row = session.connection().execute(_BADGE_BY_CODE, {"code": text.upper()}).first()
     if row is None:
         # Signed by this event but never issued here (or the visitor was deleted).
         return BadgeLookup(BadgeStatus.UNKNOWN, None, None)
@@ -118,12 +151,11 @@ def _resolve_registration_no(session: Session, text: str) -> BadgeLookup:
         return BadgeLookup(BadgeStatus.INVALID, None, None, FoundBy.REGISTRATION_NO)
     # Exact spellings only, so the unique index answers; scanners may flip the case.
     candidates = list(dict.fromkeys((text, text.upper(), text.lower())))
-    visitor_id = session.scalar(
-        select(Visitor.id).where(Visitor.registration_no.in_(candidates)).limit(1)
-    )
+    connection = session.connection()
+    visitor_id = connection.execute(_VISITOR_BY_NUMBER, {"numbers": candidates}).scalar()
     if visitor_id is None:
         return BadgeLookup(BadgeStatus.UNKNOWN, None, None, FoundBy.REGISTRATION_NO)
-    badge_id = session.scalar(_current_badge_query(visitor_id, Badge.id))
+    badge_id = connection.execute(_CURRENT_BADGE_ID, {"visitor_id": visitor_id}).scalar()
     return BadgeLookup(BadgeStatus.OK, visitor_id, badge_id, FoundBy.REGISTRATION_NO)
 
 
@@ -149,7 +181,7 @@ def _issue(session: Session, visitor_id: int) -> Badge:
     badge = Badge(
         visitor_id=visitor_id,
         serial=serial,
-        code=make_code(badge_secret(session), visitor_id, serial),
+        code=make_code(event_key(session), visitor_id, serial),
     )
     session.add(badge)
     session.flush()
@@ -212,7 +244,7 @@ def codes_for_visitors(session: Session, visitor_ids: Sequence[int]) -> dict[int
 
 def _issue_many(session: Session, visitor_ids: Iterable[int]) -> None:
     wanted = list(visitor_ids)
-    key = badge_secret(session)
+    key = event_key(session)
     existing: set[int] = set()
     last_serial: dict[int, int] = {}
     for start in range(0, len(wanted), _CHUNK):
@@ -379,3 +411,24 @@ def badge_card(session: Session, visitor_id: int) -> BadgeCard:
     """The card of one visitor's valid badge (issued if needed), for printing at the desk."""
     _require_visitor(session, visitor_id)
     return badge_cards(session, [visitor_id])[0]
+
+
+@dataclass(frozen=True)
+class ImportBatchChoice:
+    id: int
+    file_name: str
+    imported_at: dt.datetime
+    visitors: int
+
+
+def import_batch_choices(session: Session) -> list[ImportBatchChoice]:
+    """The imports that brought visitors, newest first: a filter for bulk badges."""
+    rows = session.execute(
+        select(
+            ImportBatch.id, ImportBatch.file_name, ImportBatch.imported_at, func.count(Visitor.id)
+        )
+        .join(Visitor, Visitor.import_batch_id == ImportBatch.id)
+        .group_by(ImportBatch.id, ImportBatch.file_name, ImportBatch.imported_at)
+        .order_by(ImportBatch.imported_at.desc(), ImportBatch.id.desc())
+    )
+    return [ImportBatchChoice(*row) for row in rows]

@@ -11,15 +11,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from expo.badges.style import type_style
 from expo.errors import ExpoError
 from expo.models import CheckIn, CheckInKind, Event, Station, Visitor, VisitorType
+from expo.models.base import table_of
 from expo.models.types import utcnow
 from expo.services.badges import BadgeStatus, FoundBy, issue_badge, resolve_badge
 from expo.services.events import StationRef
@@ -119,14 +121,40 @@ _CARD_COLUMNS = (
     Visitor.registration_no,
 )
 
+# The scan path's statements, built once (see expo.services.badges).
+_CHECK_IN = table_of(CheckIn)
+_VISITOR = table_of(Visitor)
+_CARD = select(
+    _VISITOR.c.id,
+    _VISITOR.c.name,
+    _VISITOR.c.company,
+    _VISITOR.c.visitor_type,
+    _VISITOR.c.registration_no,
+).where(_VISITOR.c.id == bindparam("visitor_id"))
+_FIRST_CHECK_IN = (
+    select(_CHECK_IN.c.at, _CHECK_IN.c.station_id)
+    .where(_CHECK_IN.c.visitor_id == bindparam("visitor_id"), _CHECK_IN.c.undone_at.is_(None))
+    .order_by(_CHECK_IN.c.at, _CHECK_IN.c.id)
+    .limit(1)
+)
+_STATION_NAME = select(table_of(Station).c.name).where(
+    table_of(Station).c.id == bindparam("station_id")
+)
+_INSERT_CHECK_IN = insert(_CHECK_IN)
+
 
 def _card(session: Session, visitor_id: int) -> VisitorCard | None:
-    row = session.execute(select(*_CARD_COLUMNS).where(Visitor.id == visitor_id)).first()
+    row = session.connection().execute(_CARD, {"visitor_id": visitor_id}).first()
     return VisitorCard(*row) if row is not None else None
 
 
 def event_zone(session: Session) -> ZoneInfo:
-    name = session.scalar(select(Event.timezone).limit(1)) or "Asia/Shanghai"
+    """The event's time zone, for showing times as the people at the fair read them."""
+    return _zone(session.scalar(select(Event.timezone).limit(1)) or "Asia/Shanghai")
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -177,19 +205,14 @@ def _record(
     station: StationRef,
     found_by: FoundBy,
 ) -> CheckInResult:
-    first = session.execute(
-        select(CheckIn.at, Station.name)
-        .join(Station, Station.id == CheckIn.station_id)
-        .where(CheckIn.visitor_id == visitor.id, CheckIn.undone_at.is_(None))
-        .order_by(CheckIn.at, CheckIn.id)
-        .limit(1)
-    ).first()
+    connection = session.connection()
+    first = connection.execute(_FIRST_CHECK_IN, {"visitor_id": visitor.id}).first()
     kind = CheckInKind.RE_ENTRY if first is not None else CheckInKind.ENTRY
-    check_in_id = session.execute(
-        insert(CheckIn)
-        .values(visitor_id=visitor.id, station_id=station.id, badge_id=badge_id, kind=kind)
-        .returning(CheckIn.id)
-    ).scalar_one()
+    inserted = connection.execute(
+        _INSERT_CHECK_IN,
+        {"visitor_id": visitor.id, "station_id": station.id, "badge_id": badge_id, "kind": kind},
+    )
+    check_in_id: int = inserted.inserted_primary_key[0]  # type: ignore[index]
     if first is None:
         return CheckInResult(
             CheckInStatus.OK,
@@ -201,7 +224,12 @@ def _record(
             badge_id,
             found_by,
         )
-    first_at, first_station = first
+    first_at, first_station_id = first
+    first_station = (
+        station.name
+        if first_station_id == station.id
+        else connection.execute(_STATION_NAME, {"station_id": first_station_id}).scalar_one()
+    )
     local = first_at.astimezone(event_zone(session))
     return CheckInResult(
         CheckInStatus.ALREADY,

@@ -221,3 +221,45 @@ def test_search_and_walk_in_check_in_and_print_in_one_flow(
             == 1
         )
     assert desk.scan.hasFocus()
+
+
+def test_a_lost_badge_is_reissued_and_the_old_code_turns_red(
+    qtbot, desk: DeskPage, empty_db, visitors
+) -> None:
+    old = _code(empty_db, visitors["zhang"])
+    desk.scan.setText(old)
+    desk.scan.finish_scan()
+    printed: list[int] = []
+    desk.badge_printed.connect(printed.append)
+    assert desk.reissue_current()
+    assert "revoked" in desk.status_line.text() and len(printed) == 1
+    new = _code(empty_db, visitors["zhang"])
+    assert new != old
+    desk.scan.setText(old)
+    desk.scan.finish_scan()
+    assert desk.result.status is CheckInStatus.REVOKED
+    desk.scan.setText(new)
+    desk.scan.finish_scan()
+    assert desk.result.status is CheckInStatus.ALREADY  # the same visitor, checked in before
+
+
+def test_bulk_dialog_writes_pdfs_and_codes_through_the_task_runner(
+    qtbot, empty_db, settings, visitors, tmp_path: Path
+) -> None:
+    from ui.desk.bulk_dialog import BulkBadgesDialog
+
+    ctx = AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
+    dialog = BulkBadgesDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.type_combo.setCurrentIndex(dialog.type_combo.findData(VisitorType.TAOBAO.value))
+    dialog.out_edit.setText(str(tmp_path / "taobao.pdf"))
+    dialog.make_pdfs()
+    qtbot.waitUntil(lambda: dialog.last_result is not None, timeout=5000)
+    assert dialog.last_result.badges == 1  # only 李娜 is a Taobao seller
+    assert (tmp_path / "taobao.pdf").read_bytes().startswith(b"%PDF")
+    assert "1 badges" in dialog.message.text()
+
+    dialog.type_combo.setCurrentIndex(0)
+    dialog.export_codes(tmp_path / "codes")
+    qtbot.waitUntil(lambda: getattr(dialog.last_result, "visitors", 0) == 3, timeout=5000)
+    assert len(list((tmp_path / "codes" / "qr").glob("*.png"))) == 3

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from expo.badges.layout import BadgeCard, BadgeLayout, draw_badge
 from expo.errors import ExpoError
 from expo.models import StationKind
-from expo.services.badges import badge_card, record_badge_print
+from expo.services.badges import badge_card, record_badge_print, reissue_badge
 from expo.services.checkin import (
     CheckInResult,
     CheckInStatus,
@@ -47,6 +47,7 @@ from expo.services.checkin import (
 from expo.services.events import StationRef, current_event, ensure_station
 from expo.text.labels import visitor_type_label
 from ui.context import AppContext
+from ui.desk.bulk_dialog import BulkBadgesDialog
 from ui.desk.result_panel import ResultPanel
 from ui.desk.sound import ResultSound, SoundPlayer
 from ui.printing.badge_painter import badge_image
@@ -115,8 +116,12 @@ class DeskPage(QWidget):
         self.pdf_button = QPushButton(self.tr("存为 PDF Save as PDF…"))
         self.pdf_button.setObjectName("deskSavePdf")
         self.pdf_button.setEnabled(False)
-        self.pdf_button.clicked.connect(self.save_current_pdf)
-        for button in (self.undo_button, self.print_button, self.pdf_button):
+        self.pdf_button.clicked.connect(lambda: self.save_current_pdf())
+        self.reissue_button = QPushButton(self.tr("补办 Lost badge: reissue"))
+        self.reissue_button.setObjectName("deskReissue")
+        self.reissue_button.setEnabled(False)
+        self.reissue_button.clicked.connect(self.reissue_current)
+        for button in (self.undo_button, self.print_button, self.pdf_button, self.reissue_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan field keeps the focus
 
         self.status_line = QLabel()
@@ -153,7 +158,10 @@ class DeskPage(QWidget):
         self.printer_button = QPushButton()
         self.printer_button.setObjectName("deskPrinter")
         self.printer_button.clicked.connect(self.choose_printer)
-        for widget in (self.print_mode, self.layout_combo, self.printer_button):
+        self.bulk_button = QPushButton(self.tr("批量胸卡 Bulk badges…"))
+        self.bulk_button.setObjectName("deskBulk")
+        self.bulk_button.clicked.connect(self.open_bulk)
+        for widget in (self.print_mode, self.layout_combo, self.printer_button, self.bulk_button):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         self.search = VisitorSearchBox(ctx)
@@ -193,12 +201,14 @@ class DeskPage(QWidget):
         top.addWidget(self.print_mode)
         top.addWidget(self.layout_combo)
         top.addWidget(self.printer_button)
+        top.addWidget(self.bulk_button)
 
         actions = QHBoxLayout()
         actions.addWidget(self.undo_button)
         actions.addWidget(self.print_button)
         actions.addWidget(self.pdf_button)
         actions.addStretch(1)
+        actions.addWidget(self.reissue_button)
 
         left = QVBoxLayout()
         left.addWidget(self.scan)
@@ -310,6 +320,7 @@ class DeskPage(QWidget):
         self.undo_button.setEnabled(self._undo_id is not None)
         self._update_print_button()
         self.pdf_button.setEnabled(result.visitor is not None)
+        self.reissue_button.setEnabled(result.visitor is not None)
         self.preview.clear()
         self._status("")
         self._refresh_recent()
@@ -401,6 +412,27 @@ class DeskPage(QWidget):
         self._status(self.tr("Badge saved as {path}.").format(path=path))
         return path
 
+    def reissue_current(self) -> bool:
+        """A lost badge: the old code stops working everywhere; the new badge prints now."""
+        result = self.last_result
+        if result is None or result.visitor is None:
+            return False
+        with self.ctx.db.begin() as session:
+            reissue_badge(session, result.visitor.id)
+        self.last_card = None
+        message = self.tr("Old badge of {name} revoked; new code issued.").format(
+            name=result.visitor.name
+        )
+        if self._print_mode() != PRINT_OFF and self.print_current():
+            message += " " + self.tr("New badge printed.")
+        self._status(message)
+        self.focus_scan()
+        return True
+
+    def open_bulk(self) -> None:
+        BulkBadgesDialog(self.ctx, self).exec()
+        self.focus_scan()
+
     def choose_printer(self) -> None:
         if self.printer.choose(self):
             self.ctx.settings.set(DESK_PRINTER, self.printer.printer.printerName())
@@ -426,9 +458,10 @@ class DeskPage(QWidget):
         self.print_button.setEnabled(has_visitor and self._print_mode() != PRINT_OFF)
 
     def _update_printer_button(self) -> None:
-        self.printer_button.setText(
-            self.tr("打印机 Printer: {name}…").format(name=self.printer.describe())
-        )
+        name = self.printer.describe()
+        short = name if len(name) <= 28 else "…" + name[-27:]
+        self.printer_button.setText(self.tr("打印机 Printer: {name}…").format(name=short))
+        self.printer_button.setToolTip(name)
 
     # -- side panel
     def show_search(self) -> None:

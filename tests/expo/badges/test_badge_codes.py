@@ -101,3 +101,23 @@ def test_a_scanner_with_caps_lock_on_still_checks_in() -> None:
 def test_registration_numbers_keep_their_case_through_normalisation() -> None:
     assert normalise_scan("ｆｄ２６-0001") == "fd26-0001"
     assert not looks_like_code("FD260000017")
+
+
+@given(st.integers(min_value=1, max_value=32**6), st.integers(min_value=1, max_value=40))
+def test_the_merged_qr_rectangles_cover_exactly_the_dark_modules(
+    visitor_id: int, serial: int
+) -> None:
+    import numpy as np
+
+    from expo.badges.qr import qr_matrix
+
+    code = make_code(KEY, visitor_id, serial)
+    matrix = qr_matrix(code)
+    covered = np.zeros((matrix.size, matrix.size), dtype=int)
+    for x, y, width, height in matrix.rects:
+        covered[y : y + height, x : x + width] += 1
+    reference = zxingcpp.create_barcode(code, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    dark = np.asarray(reference.to_image(scale=1, add_quiet_zones=False)) == 0
+    assert covered.max() == 1  # no overlaps
+    assert ((covered == 1) == dark).all()
+    assert len(matrix.rects) < dark.sum() / 2  # merged: far fewer rectangles than modules
