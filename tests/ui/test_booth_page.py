@@ -217,3 +217,28 @@ def test_the_booth_page_on_the_demo_fair(qtbot, demo_ctx, artifacts_dir: Path) -
     qtbot.wait(20)  # let the layouts take the new texts before the screenshot
     assert page.lead_count.text().startswith("1 位买家")
     page.grab().save(str(artifacts_dir / "booth-page-demo.png"))
+
+
+def test_an_unbound_station_asks_for_its_factory_and_remembers_it(
+    qtbot, empty_db, fair, settings
+) -> None:
+    ctx = AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
+    page = BoothPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.activated()
+    assert not page.scan_field.isEnabled()
+    assert "Choose this booth's factory" in page.binding_label.text()
+    page.scan(fair.code_consenting)
+    assert page.card.property("state") == "refused" and page.buyer is None
+    # Choosing the factory in the combo box binds the station (and the setting).
+    page.factory_combo.setCurrentIndex(page.factory_combo.findData(fair.factory_b))
+    page.factory_combo.activated.emit(page.factory_combo.currentIndex())
+    assert page.factory is not None and page.factory.id == fair.factory_b
+    assert page.scan_field.isEnabled()
+    assert settings.get(BOOTH_FACTORY) == fair.factory_b
+    # The next start of the page is bound already.
+    again = BoothPage(ctx)
+    qtbot.addWidget(again)
+    again.activated()
+    assert again.factory is not None and again.factory.id == fair.factory_b

@@ -118,7 +118,9 @@ class BoothPage(QWidget):
         completer = self.factory_combo.completer()
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
         completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        self.binding_label = QLabel()
+        self.binding_label = QLabel(
+            self.tr("← 选择本展位的工厂 Choose this booth's factory to start")
+        )
         self.binding_label.setObjectName("bindingLabel")
         binding = QHBoxLayout()
         title = QLabel(self.tr("展位询盘 Booth"))
