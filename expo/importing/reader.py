@@ -2,7 +2,9 @@
 
 Every cell comes back as text (or None when empty), numbered the way Excel shows the row, so a
 report can say "row 7" and the person finds row 7. Excel numbers that are really identifiers
-(phone numbers stored as numbers: ``13800138000.0``) come back without the ``.0``.
+(phone numbers stored as numbers: ``13800138000.0``) come back without the ``.0``. calamine
+reads Excel error cells (``#REF!``) as empty; in CSV files they arrive as text, and the row is
+reported as unreadable.
 
 CSV files are decoded with the encoding charset-normalizer detects, restricted to what Chinese
 spreadsheets are saved in: UTF-8 (with or without BOM, as Excel and WPS write it), UTF-16

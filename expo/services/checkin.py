@@ -265,7 +265,7 @@ def undo_last_check_in(session: Session, station: StationRef) -> UndoResult:
     last_id = session.scalar(
         select(CheckIn.id)
         .where(CheckIn.station_id == station.id, CheckIn.undone_at.is_(None))
-        .order_by(CheckIn.at.desc(), CheckIn.id.desc())
+        .order_by(CheckIn.id.desc())  # newest first straight from the station index
         .limit(1)
     )
     if last_id is None:
@@ -282,7 +282,7 @@ def recent_check_ins(session: Session, station: StationRef, limit: int = 20) -> 
         .join(Station, Station.id == CheckIn.station_id)
         .join(Visitor, Visitor.id == CheckIn.visitor_id)
         .where(CheckIn.station_id == station.id)
-        .order_by(CheckIn.at.desc(), CheckIn.id.desc())
+        .order_by(CheckIn.id.desc())  # the station index gives them in id order: no sort
         .limit(limit)
     )
     return [

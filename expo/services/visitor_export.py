@@ -23,8 +23,8 @@ from expo.errors import ExpoError
 from expo.models import Visitor, VisitorSource, VisitorType
 from expo.progress import Progress
 from expo.services.visitor_search import search_visitors
+from expo.text.labels import visitor_type_label
 from expo.text.phones import mask_phone
-from expo.text.visitor_types import visitor_type_name
 
 _CHUNK = 2000
 HEADERS = (
@@ -149,7 +149,7 @@ def export_visitors(
                 visitor.name_pinyin,
                 mask_phone(visitor.phone) if mask_phones else visitor.phone,
                 visitor.company,
-                visitor_type_name(visitor.visitor_type),
+                visitor_type_label(visitor.visitor_type),
                 visitor.city,
                 visitor.wechat,
                 visitor.email,

@@ -1,4 +1,4 @@
-"""Visitor types from the labels people actually write in registration sheets, and back.
+"""Visitor types from the labels people actually write in registration sheets.
 
 Partners write 抖音主播, 快手, 小红书博主, 淘宝店主, 跨境电商, 社区团购, 花店/小店, 批发 ... or the
 English words, or our own codes. A label is matched whole first, then by the longest keyword it
@@ -10,18 +10,7 @@ from __future__ import annotations
 
 from expo.models import VisitorType
 from expo.text.clean import fold_for_search
-
-# Display names, Chinese first (the desk's language), then English.
-VISITOR_TYPE_NAMES: dict[VisitorType, tuple[str, str]] = {
-    VisitorType.LIVESTREAMER: ("主播", "Livestreamer"),
-    VisitorType.XIAOHONGSHU: ("小红书博主", "Xiaohongshu blogger"),
-    VisitorType.TAOBAO: ("淘宝店主", "Taobao seller"),
-    VisitorType.CROSS_BORDER: ("跨境电商", "Cross-border seller"),
-    VisitorType.COMMUNITY: ("社区团购", "Community group-buying"),
-    VisitorType.SMALL_SHOP: ("小店", "Small shop"),
-    VisitorType.WHOLESALER: ("批发", "Wholesaler"),
-    VisitorType.OTHER: ("其他", "Other"),
-}
+from expo.text.labels import VISITOR_TYPE_LABELS
 
 _KEYWORDS: dict[VisitorType, tuple[str, ...]] = {
     VisitorType.LIVESTREAMER: (
@@ -51,6 +40,7 @@ _KEYWORDS: dict[VisitorType, tuple[str, ...]] = {
         "influencer",
     ),
     VisitorType.TAOBAO: (
+        "淘宝店主",
         "淘宝",
         "天猫",
         "网店",
@@ -120,7 +110,7 @@ _EXACT: dict[str, VisitorType] = {}
 for _type in VisitorType:
     _EXACT[_type.value] = _type
     _EXACT[fold_for_search(_type.value.replace("_", ""))] = _type
-    for _name in VISITOR_TYPE_NAMES[_type]:
+    for _name in VISITOR_TYPE_LABELS[_type]:
         _EXACT[fold_for_search(_name)] = _type
 for _type, _words in _KEYWORDS.items():
     for _word in _words:
@@ -148,9 +138,3 @@ def visitor_type_from_label(label: str | None) -> VisitorType | None:
         if word in folded:
             return visitor_type
     return None
-
-
-def visitor_type_name(visitor_type: VisitorType) -> str:
-    """``主播 Livestreamer``: how lists show a type."""
-    zh, en = VISITOR_TYPE_NAMES[visitor_type]
-    return f"{zh} {en}"

@@ -146,6 +146,7 @@ def test_undo_removes_exactly_one_check_in(qtbot, desk: DeskPage, empty_db, visi
     ]
     assert not desk.undo_button.isEnabled()
     assert "undone" in desk.result.headline.text().lower()
+    assert desk.count_label.text().endswith(": 1")
     qtbot.keyClick(desk.scan, Qt.Key.Key_F8)  # a second undo does not reach further back
     with empty_db.session() as session:
         assert (

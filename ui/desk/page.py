@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from expo.badges.layout import BadgeCard, BadgeLayout, draw_badge
 from expo.errors import ExpoError
-from expo.models import StationKind
+from expo.models import CheckInKind, StationKind
 from expo.services.badges import badge_card, record_badge_print, reissue_badge
 from expo.services.checkin import (
     CheckInResult,
@@ -96,6 +96,7 @@ class DeskPage(QWidget):
         self._zone: ZoneInfo | None = None
         self._event_name: str | None = None
         self._undo_id: int | None = None
+        self._entries: int | None = None  # first entries at this desk, counted once
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 20px; font-weight: 600;")
@@ -259,6 +260,7 @@ class DeskPage(QWidget):
 
     # -- page protocol
     def activated(self) -> None:
+        self._entries = None  # recount: other windows may have checked people in
         self._refresh_recent()
         self.focus_scan()
 
@@ -317,6 +319,8 @@ class DeskPage(QWidget):
         self.result.show_result(result, zone)
         self.sound.play(result.status)
         self._undo_id = result.check_in_id
+        if result.status is CheckInStatus.OK and self._entries is not None:
+            self._entries += 1
         self.undo_button.setEnabled(self._undo_id is not None)
         self._update_print_button()
         self.pdf_button.setEnabled(result.visitor is not None)
@@ -337,6 +341,8 @@ class DeskPage(QWidget):
             self._status(str(exc), error=True)
             return
         self._undo_id = None
+        if undone.kind is CheckInKind.ENTRY and self._entries is not None:
+            self._entries -= 1
         self.undo_button.setEnabled(False)
         self.result.show_undone(undone)
         self._status(self.tr("Check-in of {name} undone.").format(name=undone.visitor.name))
@@ -486,7 +492,8 @@ class DeskPage(QWidget):
         _, zone = self._event()
         with self.ctx.db.session() as session:
             rows = recent_check_ins(session, station, RECENT_ROWS)
-            entries = station_entries(session, station)
+            if self._entries is None:
+                self._entries = station_entries(session, station)
         self.recent.clear()
         for row in rows:
             local = row.at.astimezone(zone)
@@ -494,12 +501,12 @@ class DeskPage(QWidget):
                 f"{local:%H:%M:%S}  {row.visitor.name}  ·  {row.visitor.company or '—'}  ·  "
                 f"{visitor_type_label(row.visitor.visitor_type)}"
             )
-            if row.kind.value == "re_entry":
+            if row.kind is CheckInKind.RE_ENTRY:
                 text += "  (再次入场 re-entry)"
             if row.undone:
                 text += "  [已撤销 undone]"
             self.recent.addItem(text)
         self.title.setText(self.tr("签到台 Check-in desk — {station}").format(station=station.name))
         self.count_label.setText(
-            self.tr("本台已签到 Checked in here: {count}").format(count=entries)
+            self.tr("本台已签到 Checked in here: {count}").format(count=self._entries)
         )

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from expo.services.registry import VisitorHit, search_visitors
-from expo.text.visitor_types import visitor_type_name
+from expo.text.labels import visitor_type_label
 from ui.context import AppContext
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -33,7 +33,7 @@ def hit_line(hit: VisitorHit) -> str:
         hit.name,
         hit.phone_masked or "—",
         hit.company or "",
-        visitor_type_name(hit.visitor_type),
+        visitor_type_label(hit.visitor_type),
     ]
     return "   ".join(part for part in parts if part)
 

@@ -1,15 +1,16 @@
 """The walk-in form: register a visitor at the desk with the keyboard only, in seconds.
 
 Tab goes name → phone → company → type → WeChat; Enter saves from any field. When the phone or
-WeChat id belongs to someone already registered, the form says so as soon as the field is left
-and again on Enter, and offers that visitor (Enter) or saving a new one anyway (Ctrl+Enter).
+WeChat id belongs to someone already registered, the form says so as soon as the number is
+complete (or the field is left) and again on Enter, and offers that visitor (Enter) or saving a
+new one anyway (Ctrl+Enter).
 One visitor is one small transaction, so saving runs on the GUI thread.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -32,7 +33,8 @@ from expo.services.registry import (
     add_visitor,
     find_likely_duplicates,
 )
-from expo.text.visitor_types import visitor_type_name
+from expo.text.labels import VISITOR_TYPE_LABELS
+from expo.text.phones import normalise_phone
 from ui.context import AppContext
 from ui.settings import STATION_NAME
 
@@ -56,7 +58,8 @@ class WalkInForm(QWidget):
         self.type_combo = QComboBox()
         self.type_combo.setObjectName("walkinType")
         for visitor_type in VisitorType:
-            self.type_combo.addItem(visitor_type_name(visitor_type), visitor_type.value)
+            zh, en = VISITOR_TYPE_LABELS[visitor_type]
+            self.type_combo.addItem(f"{zh}  {en}", visitor_type.value)
         self.type_combo.setCurrentIndex(self.type_combo.findData(VisitorType.OTHER.value))
         self.wechat_edit = QLineEdit()
         self.wechat_edit.setObjectName("walkinWechat")
@@ -118,12 +121,11 @@ class WalkInForm(QWidget):
             QWidget.setTabOrder(first, second)
         self.setFocusProxy(self.name_edit)
 
-        self.phone_edit.editingFinished.connect(self.check_duplicates)
-        self.wechat_edit.editingFinished.connect(self.check_duplicates)
-        for shortcut in ("Ctrl+Return", "Ctrl+Enter"):
-            force = QShortcut(QKeySequence(shortcut), self)
-            force.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            force.activated.connect(lambda: self.save(force=True))
+        # Warn as soon as the phone is a whole number, and again when a field is left (a
+        # focus-out filter: editingFinished only fires for some focus changes).
+        self.phone_edit.textEdited.connect(self._phone_typed)
+        self.phone_edit.installEventFilter(self)
+        self.wechat_edit.installEventFilter(self)
         self._duplicate: VisitorHit | None = None
 
     # -- actions
@@ -170,6 +172,18 @@ class WalkInForm(QWidget):
         self.duplicate_panel.hide()
         return None
 
+    def _phone_typed(self, text: str) -> None:
+        if normalise_phone(text) is not None:
+            self.check_duplicates()
+        elif self._duplicate is not None:
+            self._duplicate = None
+            self.duplicate_panel.hide()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.FocusOut and watched in (self.phone_edit, self.wechat_edit):
+            self.check_duplicates()
+        return super().eventFilter(watched, event)
+
     def choose_existing(self) -> None:
         if self._duplicate is None:
             return
@@ -215,7 +229,9 @@ class WalkInForm(QWidget):
         # Line edits and the closed combo box pass Enter up to here.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
             focused = self.focusWidget()
-            if isinstance(focused, QPushButton):
+            if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+                self.save(force=True)  # the desk saw the warning and means a new person
+            elif isinstance(focused, QPushButton):
                 focused.click()
             else:
                 self.save()

@@ -1,7 +1,7 @@
 """booth exclusions
 
 Revision ID: 0106
-Revises: 0105
+Revises: 0001
 Create Date: 2026-11-25 07:23:45.763901
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0106"
-down_revision = "0105"
+down_revision = "0001"
 branch_labels = None
 depends_on = None
 

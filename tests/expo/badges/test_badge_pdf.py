@@ -75,6 +75,8 @@ def test_every_layout_decodes_back_at_203_dpi_and_checks_in(
     font_rows = fonts.splitlines()[2:]
     assert font_rows and all(" yes " in row for row in font_rows), fonts
     assert "WenQuanYi" in fonts
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    assert "张伟" in text and "义乌小商品贸易有限公司" in text  # real glyphs, mapped back
 
     first = _raster(pdf, 100, tmp_path / f"look-{layout}")[0]
     shutil.copyfile(first, artifacts_dir / f"badge-{layout}.png")

@@ -115,3 +115,41 @@ def test_export_codes_and_unknown_visitor_errors(fair: str, tmp_path: Path, caps
     assert (tmp_path / "c" / "qr" / "1.png").exists()
     code, out, err = run_cli(capsys, "--db", fair, "badges", "code", "42")
     assert code != 0 and out == "" and "No visitor with id 42" in err
+
+
+def test_on_the_demo_fair_a_printed_label_decodes_and_checks_in(
+    demo_db, tmp_path: Path, capsys
+) -> None:
+    """The issue's "done when", end to end through the command line."""
+    import subprocess
+
+    import zxingcpp
+    from PIL import Image
+
+    fair = demo_db.location
+    demo_db.dispose()
+    _, out, _ = run_cli(capsys, "--db", fair, "badges", "code", "42")
+    payload = out.strip()
+    label = tmp_path / "label.pdf"
+    code, _, err = run_cli(
+        capsys, "--db", fair, "badges", "pdf", "--out", str(label), "--visitor", "42",
+        "--layout", "label", "--json",
+    )  # fmt: skip
+    assert code == 0, err
+    subprocess.run(["pdftoppm", "-png", "-r", "203", str(label), str(tmp_path / "l")], check=True)
+    (raster,) = tmp_path.glob("l-*.png")
+    (decoded,) = zxingcpp.read_barcodes(Image.open(raster))
+    assert decoded.text == payload
+
+    def checkin(text: str, station: str) -> dict:
+        _, out, _ = run_cli(capsys, "--db", fair, "checkin", text, "--station", station, "--json")
+        return json.loads(out)
+
+    first = checkin(decoded.text, "东门 1号台")
+    assert first["status"] == "ok" and first["visitor"]["id"] == 42
+    tampered = decoded.text[:-1] + ("A" if decoded.text[-1] != "A" else "B")
+    assert checkin(tampered, "东门 1号台")["status"] == "invalid"
+    again = checkin(decoded.text, "西门 2号台")
+    assert again["status"] == "already"
+    assert again["first_station"] == "东门 1号台"
+    assert again["first_at"] is not None
