@@ -182,3 +182,23 @@ def test_both_pages_are_in_the_main_window(qtbot, demo_ctx, artifacts_dir: Path)
     from ui.booth.page import BoothPage
 
     assert isinstance(window.show_page("booth"), BoothPage)
+
+
+def test_a_product_photo_is_kept_and_shown_as_a_thumbnail(
+    page: ExhibitorsPage, empty_db, fair, tmp_path: Path
+) -> None:
+    from PySide6.QtGui import QPixmap
+
+    photo = tmp_path / "chair.png"
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(QColor("#3f9b4f"))
+    assert image.save(str(photo))
+    page.select_factory(fair.factory_a)
+    assert page.set_photo(0, str(photo))
+    decoration = _cell(page, 0, "photo_path").data(Qt.ItemDataRole.DecorationRole)
+    assert isinstance(decoration, QPixmap) and decoration.width() == 24
+    assert _cell(page, 0, "photo_path").data() == "chair.png"
+    assert page.save()
+    with empty_db.session() as session:
+        chair = next(p for p in list_products(session, fair.factory_a) if p.sku == "CY-001")
+    assert chair.photo_path == str(photo)

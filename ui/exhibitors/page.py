@@ -75,7 +75,8 @@ class ExhibitorsPage(QWidget):
         self.last_import: CatalogueImportResult | None = None
 
         # -- the factory list
-        self.top100_only = QCheckBox(self.tr("只看宝藏工厂 TOP100 only"))
+        self.top100_only = QCheckBox(self.tr("TOP100"))
+        self.top100_only.setToolTip(self.tr("只看宝藏工厂 TOP100 factories only"))
         self.category_filter = QComboBox()
         self.category_filter.addItem(self.tr("全部类目 All categories"), "")
         for code, zh, en, _ in self.categories:
@@ -140,14 +141,18 @@ class ExhibitorsPage(QWidget):
             cat_header.resizeSection(column, width)
         cat_header.setStretchLastSection(True)
 
-        self.add_button = QPushButton(self.tr("新增 Add (Ctrl+N)"))
+        self.add_button = QPushButton(self.tr("新增 Add"))
+        self.add_button.setToolTip("Ctrl+N")
         self.delete_button = QPushButton(self.tr("删除 Delete"))
-        self.photo_button = QPushButton(self.tr("图片… Photo…"))
-        self.save_button = QPushButton(self.tr("保存 Save (Ctrl+S)"))
+        self.photo_button = QPushButton(self.tr("图片 Photo…"))
+        self.save_button = QPushButton(self.tr("保存 Save"))
+        self.save_button.setToolTip("Ctrl+S")
         self.save_button.setObjectName("saveCatalogue")
-        self.revert_button = QPushButton(self.tr("撤销修改 Revert"))
-        self.import_button = QPushButton(self.tr("导入 Import XLSX…"))
-        self.export_button = QPushButton(self.tr("导出 Export XLSX…"))
+        self.revert_button = QPushButton(self.tr("撤销 Revert"))
+        self.import_button = QPushButton(self.tr("导入 Import…"))
+        self.import_button.setToolTip(self.tr("Import products from an XLSX file (matched by SKU)"))
+        self.export_button = QPushButton(self.tr("导出 Export…"))
+        self.export_button.setToolTip(self.tr("Export the catalogue to an XLSX file"))
         buttons = QHBoxLayout()
         for button in (self.add_button, self.delete_button, self.photo_button):
             buttons.addWidget(button)
