@@ -9,6 +9,7 @@ codes issued, PDFs of 1,000 written) for 5,000 visitors.
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 import time
@@ -82,13 +83,19 @@ class _ImageQrPdf(BadgePdf):
         canvas.showPage()
 
 
-def _rate(pdf_class: type[BadgePdf], cards: list[BadgeCard], path: Path) -> float:
+def _rate(pdf_class: type[BadgePdf], cards: list[BadgeCard], path: Path) -> tuple[float, float]:
+    """Badges a second by the wall clock and by this thread's CPU time (one core's worth).
+
+    On a shared machine the wall-clock figure drops when other work takes the cores; the CPU
+    figure is what one core delivers.
+    """
     pdf = pdf_class(path, BadgeLayout.LABEL, event_name="1688 工厂直采节")
-    start = time.perf_counter()
+    start, start_cpu = time.perf_counter(), time.thread_time()
     for card in cards:
         pdf.add(card)
     pdf.close()
-    return len(cards) / (time.perf_counter() - start)
+    wall, cpu = time.perf_counter() - start, time.thread_time() - start_cpu
+    return len(cards) / wall, len(cards) / cpu
 
 
 def main() -> None:
@@ -96,14 +103,18 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         folder = Path(name)
         _rate(BadgePdf, _cards(200, seed=1), folder / "warm.pdf")
-        ours = _rate(BadgePdf, _cards(5000), folder / "ours.pdf")
-        baseline = _rate(_ImageQrPdf, _cards(500), folder / "baseline.pdf")
-        print(f"   ours {ours:,.0f} label badges/s, baseline {baseline:,.0f} label badges/s")
+        ours, ours_cpu = _rate(BadgePdf, _cards(5000), folder / "ours.pdf")
+        baseline, baseline_cpu = _rate(_ImageQrPdf, _cards(500), folder / "baseline.pdf")
+        print(f"   load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+        print(
+            f"   ours {ours:,.0f} label badges/s wall, {ours_cpu:,.0f} per CPU second; "
+            f"baseline {baseline:,.0f} wall, {baseline_cpu:,.0f} per CPU second"
+        )
         report(
-            "label badge, one core",
-            1000 / ours,
+            "label badge, one core (CPU time)",
+            1000 / ours_cpu,
             "ms/badge",
-            1000 / baseline,
+            1000 / baseline_cpu,
             goal=">= 500 badges/s (<= 2 ms/badge)",
         )
 

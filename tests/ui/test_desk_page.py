@@ -264,3 +264,23 @@ def test_bulk_dialog_writes_pdfs_and_codes_through_the_task_runner(
     dialog.export_codes(tmp_path / "codes")
     qtbot.waitUntil(lambda: getattr(dialog.last_result, "visitors", 0) == 3, timeout=5000)
     assert len(list((tmp_path / "codes" / "qr").glob("*.png"))) == 3
+
+
+def test_a_database_failure_is_reported_and_the_desk_stays_up(
+    qtbot, desk: DeskPage, empty_db, visitors, monkeypatch
+) -> None:
+    import ui.desk.page as page_module
+
+    def broken(*_args, **_kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("database is locked")
+
+    monkeypatch.setattr(page_module, "check_in", broken)
+    desk.scan.setText(_code(empty_db, visitors["li"]))
+    desk.scan.finish_scan()
+    assert "database is locked" in desk.status_line.text()
+    assert "scan again" in desk.status_line.text()
+    assert desk.sound.played == [CheckInStatus.INVALID]
+    monkeypatch.undo()
+    desk.scan.setText(_code(empty_db, visitors["li"]))
+    desk.scan.finish_scan()
+    assert desk.result.status is CheckInStatus.OK

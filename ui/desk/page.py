@@ -12,6 +12,7 @@ the scan field.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -68,6 +69,7 @@ from ui.visitors.search_box import VisitorSearchBox
 from ui.visitors.walkin_form import WalkInForm
 from ui.widgets.scan_field import ScanField
 
+log = logging.getLogger(__name__)
 RECENT_ROWS = 8
 PREVIEW_DPI = 60
 
@@ -286,10 +288,21 @@ class DeskPage(QWidget):
         return self._event_name, self._zone
 
     # -- scanning and checking in
-    def handle_scan(self, payload: str) -> CheckInResult:
-        station = self.station()
-        with self.ctx.db.begin() as session:
-            result = check_in(session, payload, station)
+    def handle_scan(self, payload: str) -> CheckInResult | None:
+        try:
+            station = self.station()
+            with self.ctx.db.begin() as session:
+                result = check_in(session, payload, station)
+        except Exception as exc:  # noqa: BLE001 - the desk must stay up: say it, scan again
+            log.exception("check-in failed")
+            self.sound.play(CheckInStatus.INVALID)
+            self._status(
+                self.tr("Could not check in ({error}). Nothing was saved; scan again.").format(
+                    error=exc
+                ),
+                error=True,
+            )
+            return None
         self._show(result)
         if result.status is CheckInStatus.OK and self._print_mode() == PRINT_ON_CHECK_IN:
             self.print_current()
