@@ -25,6 +25,8 @@ STATION_NAME = Option("station/name", f"{platform.node() or 'station'}")
 LAST_EVENT = Option("event/last", "")
 WINDOW_GEOMETRY = Option("window/geometry", b"")
 LAST_PAGE = Option("window/page", "overview")
+# The factory whose booth this station is (0: none); the Booth page sets it.
+BOOTH_FACTORY = Option("booth/factory_id", 0)
 
 # The check-in desk.
 PRINT_ON_CHECK_IN = "auto"  # print the badge as soon as a first check-in succeeds

@@ -25,6 +25,9 @@ COMMAND_MODULES = (
     "expo.cli.badges",
     "expo.cli.visitors",
     "expo.cli.booths",
+    "expo.cli.factories",
+    "expo.cli.catalogue",
+    "expo.cli.inquiries",
 )
 
 EXIT_ERROR = 1
