@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from collections.abc import Sequence
 
@@ -87,9 +88,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     finally:
         ctx.close()
-    if ctx.json_output:
-        json.dump(output.data, sys.stdout, ensure_ascii=False, default=str)
-        sys.stdout.write("\n")
-    elif output.text:
-        print(output.text)
+    try:
+        if ctx.json_output:
+            json.dump(output.data, sys.stdout, ensure_ascii=False, default=str)
+            sys.stdout.write("\n")
+        elif output.text:
+            print(output.text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (`... | head`): the work is done; stop writing quietly.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
     return output.exit_code

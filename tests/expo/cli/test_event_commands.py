@@ -106,3 +106,14 @@ def test_python_dash_m_expo_runs_as_a_program(tmp_path: Path) -> None:
         check=False,
     )
     assert bad.returncode == 2 and "invalid choice" in bad.stderr and bad.stdout == ""
+
+
+def test_output_cut_short_by_the_reader_is_not_an_error(tmp_path: Path) -> None:
+    db = str(tmp_path / "pipe.sqlite")
+    main(["--db", db, "demo", "--visitors", "300", "--factories", "20"])
+    script = f"{sys.executable} -m expo --db {db} factories list --json | true"
+    result = subprocess.run(
+        ["bash", "-o", "pipefail", "-c", script], capture_output=True, text=True, check=False
+    )
+    assert "BrokenPipeError" not in result.stderr
+    assert "Traceback" not in result.stderr
