@@ -142,6 +142,17 @@ class EventDatabase:
         """A session for reads (or for a caller that commits itself)."""
         return self.session_factory()
 
+    def checkpoint(self) -> None:
+        """Fold SQLite's write-ahead log back into the file after a bulk write.
+
+        A WAL grown by an import of 100,000 rows makes every later read (each scan at the
+        desk) walk it; checkpointing once afterwards keeps scans fast. PostgreSQL: nothing to do.
+        """
+        if self.url.get_backend_name() != "sqlite":
+            return
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def dispose(self) -> None:
         self.engine.dispose()
 

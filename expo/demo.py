@@ -83,6 +83,7 @@ def build_demo(
         halls, booths = _add_halls(session, [f["requested_area_m2"] for f in factories])
         progress.check()
         _add_visitors(session, rng, options.visitors, progress, offset=options.factories)
+    db.checkpoint()
     top100 = sum(1 for f in factories if f["is_top100"])
     return DemoResult(options.visitors, len(factories), top100, products, halls, booths)
 

@@ -119,3 +119,16 @@ def test_the_same_migrations_run_on_postgresql(pg_url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert diff == []
     db.dispose()
+
+
+def test_checkpoint_after_a_bulk_write_empties_the_write_ahead_log(tmp_path: Path) -> None:
+    from expo.demo import DemoOptions, build_demo
+
+    path = tmp_path / "bulk.sqlite"
+    db = open_event(path, create=True)
+    with db.engine.connect() as connection:  # a reader holding the WAL open, as the app does
+        connection.exec_driver_sql("SELECT 1")
+        build_demo(db, DemoOptions(visitors=2000, factories=20))
+    wal = Path(f"{path}-wal")
+    assert not wal.exists() or wal.stat().st_size == 0
+    db.dispose()
