@@ -192,9 +192,10 @@ class _Plan:
             self.params[f"{param}_within"] = "%" + _like_prefix(fragment)
 
 
-def _case_variants(text: str) -> list[str]:
-    """Codes and WeChat ids are stored as given; people type them in any letter case."""
-    return list(dict.fromkeys([text, text.upper(), text.lower()]))
+def _case_variants(text: str, usual: str) -> list[str]:
+    """As typed and in the case such values usually have: registration and badge codes are
+    issued in capitals (``FD26...``), WeChat ids are mostly lowercase."""
+    return list(dict.fromkeys([text, usual]))
 
 
 def _is_phone_like(compact: str) -> bool:
@@ -222,17 +223,17 @@ def _plan(text: str, dialect: str) -> _Plan:
                 starts.append(f"+{digits[2:]}")
             for start in dict.fromkeys(starts):
                 plan.prefix("phone", start)
-        for variant in _case_variants(compact):
-            plan.prefix("registration", variant)
-            plan.prefix("badge", variant)
+        plan.prefix("registration", compact)
+        plan.prefix("badge", compact)
         return plan
     plan.prefix("key", fold_for_search(text))
     plan.prefix("name", text)
     if compact.isascii():
         # Codes and WeChat ids are ASCII; a Chinese query cannot be one.
-        for variant in _case_variants(compact):
+        for variant in _case_variants(compact, compact.upper()):
             plan.prefix("registration", variant)
             plan.prefix("badge", variant)
+        for variant in _case_variants(compact, compact.lower()):
             plan.prefix("wechat", variant)
     fragment = fold_fragment(text)
     if len(fragment) >= MIN_FRAGMENT:
