@@ -28,10 +28,12 @@ def _tr(text: str) -> str:
 
 def page_specs() -> list[PageSpec]:
     # Imports inside: building the list must not import every page's dependencies up front.
+    from ui.booths.page import BoothsPage
     from ui.overview.page import OverviewPage
     from ui.visitors.page import VisitorsPage
 
     return [
         PageSpec("overview", _tr("Overview 概览"), OverviewPage),
         PageSpec("visitors", _tr("Visitors 观众"), VisitorsPage),
+        PageSpec("booths", _tr("Booths 展位"), BoothsPage),
     ]

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "expo.cli.event",
     "expo.cli.demo",
     "expo.cli.visitors",
+    "expo.cli.booths",
 )
 
 EXIT_ERROR = 1

@@ -2,7 +2,7 @@
 
 from expo.models.badges import Badge, CheckIn
 from expo.models.base import Base, SyncedMixin
-from expo.models.booths import Booth, Hall
+from expo.models.booths import Booth, BoothExclusion, Hall
 from expo.models.catalogue import RATING_DIMENSIONS, Factory, Product
 from expo.models.enums import (
     BoothKind,
@@ -27,6 +27,7 @@ __all__ = [
     "Badge",
     "Base",
     "Booth",
+    "BoothExclusion",
     "BoothKind",
     "Category",
     "CheckIn",

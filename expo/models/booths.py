@@ -57,3 +57,18 @@ class Booth(Base):
     @hybrid_property
     def area_m2(self) -> float:
         return self.width_m * self.depth_m
+
+
+class BoothExclusion(Base):
+    """The organiser's rule "this factory never in this booth" (a rival's neighbour, a pillar
+    in the way of its big machine); the assignment never offers the booth to the factory."""
+
+    __tablename__ = "booth_exclusion"
+
+    factory_id: Mapped[int] = mapped_column(
+        ForeignKey("factory.id", ondelete="CASCADE"), primary_key=True
+    )
+    booth_id: Mapped[int] = mapped_column(
+        ForeignKey("booth.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    reason: Mapped[str | None] = mapped_column(String(200))

@@ -3,7 +3,7 @@
 Existing visitors' companies are indexed here too (derived data, see expo.text.fragments).
 
 Revision ID: 0104
-Revises: 0001
+Revises: 0106
 Create Date: 2026-11-25 07:22:47.772086
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0104"
-down_revision = "0001"
+down_revision = "0106"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,1 @@
+"""Booth plans without a database: rectangle geometry, prominence and the assignment solver."""

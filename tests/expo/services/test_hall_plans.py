@@ -1,0 +1,154 @@
+"""Editing hall plans: booths stay inside their hall and never overlap; files in and out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from expo.models import Booth, BoothKind
+from expo.services.hall_plans import (
+    PlanError,
+    add_booth,
+    add_booth_row,
+    create_hall,
+    list_booths,
+    merge_booths,
+    move_booth,
+    resize_booth,
+    split_booth,
+    update_booth,
+)
+from expo.services.plan_files import export_plan, import_plan
+
+
+@pytest.fixture
+def hall(empty_db):
+    with empty_db.begin() as session:
+        info = create_hall(session, "A", "A馆", 60, 40, entrances=[[30, 40]])
+    return info
+
+
+def _count(db) -> int:
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(Booth)) or 0
+
+
+def test_an_overlapping_or_outside_booth_is_refused_and_nothing_is_saved(empty_db, hall) -> None:
+    with empty_db.begin() as session:
+        first = add_booth(session, hall.id, 3, 3, 3, 3)
+    assert first.code == "A-01" and first.kind == BoothKind.STANDARD
+    with pytest.raises(PlanError, match="overlap booth A-01"), empty_db.begin() as session:
+        add_booth(session, hall.id, 4.5, 4, 3, 3)
+    with pytest.raises(PlanError, match="outside hall A"), empty_db.begin() as session:
+        add_booth(session, hall.id, 58, 0, 3, 3)
+    with pytest.raises(PlanError, match="overlap"), empty_db.begin() as session:
+        add_booth_row(session, hall.id, 0, 3, 4, 3, 3)  # its 2nd booth hits A-01
+    assert _count(empty_db) == 1
+    # Touching is fine: a booth right next to A-01.
+    with empty_db.begin() as session:
+        neighbour = add_booth(session, hall.id, 6, 3, 3, 3)
+    assert neighbour.code == "A-02"
+
+
+def test_rows_split_merge_move_and_resize(empty_db, hall) -> None:
+    with empty_db.begin() as session:
+        row = add_booth_row(session, hall.id, 0, 0, 5, 3, 3)
+    assert [b.x_m for b in row] == [0, 3, 6, 9, 12]
+    assert [b.is_corner for b in row] == [True, False, False, False, True]
+    with empty_db.begin() as session:
+        merged = merge_booths(session, [row[1].id, row[2].id])
+    assert (merged.x_m, merged.width_m, merged.kind) == (3, 6, BoothKind.DOUBLE)
+    assert _count(empty_db) == 4
+    with pytest.raises(PlanError, match="one rectangle"), empty_db.begin() as session:
+        merge_booths(session, [row[0].id, row[4].id])
+    with empty_db.begin() as session:
+        parts = split_booth(session, merged.id, 2)
+    assert [(p.x_m, p.width_m) for p in parts] == [(3, 3), (6, 3)]
+    with pytest.raises(PlanError, match="overlap"), empty_db.begin() as session:
+        move_booth(session, row[0].id, 2, 0)
+    with empty_db.begin() as session:
+        moved = move_booth(session, row[0].id, 0, 10)
+        bigger = resize_booth(session, moved.id, 6, 6)
+    assert (bigger.y_m, bigger.width_m, bigger.kind) == (10, 6, BoothKind.RAW)
+
+
+def test_prominence_is_derived_unless_set_by_hand(empty_db, hall) -> None:
+    with empty_db.begin() as session:
+        near = add_booth(session, hall.id, 28.5, 35, 3, 3)  # right at the entrance
+        far = add_booth(session, hall.id, 0, 0, 3, 3)
+    assert near.near_entrance and not far.near_entrance
+    assert near.prominence > far.prominence
+    with empty_db.begin() as session:
+        manual = update_booth(session, far.id, prominence=99)
+        aisle = update_booth(session, near.id, on_main_aisle=True)
+    assert manual.prominence == 99 and manual.prominence_manual
+    assert aisle.prominence > near.prominence
+    with empty_db.begin() as session:
+        back = update_booth(session, far.id, prominence_manual=False)
+    assert back.prominence == far.prominence
+
+
+def test_plan_round_trips_through_csv_and_json(empty_db, hall, tmp_path: Path) -> None:
+    with empty_db.begin() as session:
+        add_booth_row(session, hall.id, 0, 0, 3, 3, 3)
+        update_booth(session, list_booths(session)[0].id, locked=True, notes="柱子 pillar")
+    for suffix in ("csv", "json"):
+        path = tmp_path / f"plan.{suffix}"
+        with empty_db.session() as session:
+            assert export_plan(session, path) == 3
+            before = [(b.code, b.x_m, b.width_m, b.locked, b.notes) for b in list_booths(session)]
+        with empty_db.begin() as session:
+            result = import_plan(session, path)
+        assert (result.booths_created, result.booths_updated, result.booths_removed) == (0, 3, 0)
+        with empty_db.session() as session:
+            after = [(b.code, b.x_m, b.width_m, b.locked, b.notes) for b in list_booths(session)]
+        assert after == before
+
+
+def test_importing_a_new_hall_from_a_spreadsheet(empty_db, tmp_path: Path) -> None:
+    path = tmp_path / "organiser.csv"
+    path.write_text(
+        "hall;code;x_m;y_m;width_m;depth_m;kind\n"
+        "B;B-1;0;0;3;3;\n"
+        "B;B-2;3;0;6;3;\n"
+        "B;B-3;20;10;6;6;island\n",
+        encoding="utf-8",
+    )
+    with empty_db.begin() as session:
+        result = import_plan(session, path)
+    assert result.halls_created == 1 and result.booths_created == 3
+    with empty_db.session() as session:
+        booths = list_booths(session)
+    assert [b.kind for b in booths] == [BoothKind.STANDARD, BoothKind.DOUBLE, BoothKind.ISLAND]
+    assert all(b.prominence > 0 for b in booths)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("hall,code,x_m,y_m,width_m\nA,A-1,0,0,3\n", "lacks the column"),
+        ("hall,code,x_m,y_m,width_m,depth_m\nA,A-1,0,0,3,3\nA,A-2,1,1,3,3\n", "line 3.*overlaps"),
+        ("hall,code,x_m,y_m,width_m,depth_m\nA,A-1,0,0,3,3\nA,A-1,9,0,3,3\n", "also used"),
+        ("hall,code,x_m,y_m,width_m,depth_m\nA,A-1,zero,0,3,3\n", "line 2: x_m must be"),
+        ("hall,code,x_m,y_m,width_m,depth_m\nA,A-1,59,0,3,3\n", "outside hall A"),
+    ],
+)
+def test_a_bad_plan_file_is_refused_whole(empty_db, hall, tmp_path: Path, content, message):
+    with empty_db.begin() as session:
+        add_booth(session, hall.id, 0, 10, 3, 3, code="KEEP-1")
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(PlanError, match=message), empty_db.begin() as session:
+        import_plan(session, path)
+    with empty_db.session() as session:
+        assert [b.code for b in list_booths(session)] == ["KEEP-1"]
+
+
+def test_bad_json_says_where(empty_db, tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps({"halls": [{"code": "C", "booths": [{"x_m": 0}]}]}))
+    with pytest.raises(PlanError, match="has no code"), empty_db.begin() as session:
+        import_plan(session, path)

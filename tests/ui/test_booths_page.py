@@ -1,0 +1,156 @@
+"""The Booths page: editing a hall with undo, the plan view after the assignment, drag to place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from sqlalchemy import select
+
+from expo.models import Booth, Factory
+from expo.services.booth_exports import TOP100_GOLD, lighten
+from expo.services.hall_plans import create_hall, list_booths
+from ui.booths.page import BoothsPage
+from ui.booths.view import Tool
+from ui.context import AppContext
+from ui.ops import TaskRunner
+
+
+@pytest.fixture
+def hall_ctx(empty_db, settings) -> AppContext:
+    with empty_db.begin() as session:
+        create_hall(session, "A", "A馆", 60, 30, entrances=[[30, 30]])
+    return AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
+
+
+def _booths(ctx: AppContext) -> list[tuple[str, float, float, float, float]]:
+    with ctx.db.session() as session:
+        return [(b.code, b.x_m, b.y_m, b.width_m, b.depth_m) for b in list_booths(session)]
+
+
+def test_overlapping_booth_is_refused_and_undo_restores_the_plan(qtbot, hall_ctx) -> None:
+    page = BoothsPage(hall_ctx)
+    qtbot.addWidget(page)
+    assert page.add_row(0, 0, 4, 3, 3)
+    assert len(page.scene.items_by_booth) == 4
+    plan = _booths(hall_ctx)
+
+    assert not page.add_booth(4, 1, 3, 3)  # on top of A-02
+    assert "overlap" in page.status.text()
+    assert not page.add_booth(58, 0, 3, 3)  # through the wall
+    assert "outside" in page.status.text()
+    assert _booths(hall_ctx) == plan
+
+    first = next(i for i in page.scene.items_by_booth.values() if i.booth.code == "A-01")
+    assert page.move_booth(first.booth_id, 0, 10)
+    page.select_booths([first.booth_id])
+    assert page.split_selected()
+    ids = [i.booth_id for i in page.scene.items_by_booth.values() if i.booth.y_m == 0][:2]
+    page.select_booths(ids)
+    assert page.merge_selected()
+    assert _booths(hall_ctx) != plan
+
+    while page.undo_stack.canUndo():
+        page.undo_stack.undo()
+    assert _booths(hall_ctx) == []
+    for _ in range(page.undo_stack.count()):
+        page.undo_stack.redo()
+    page.undo_stack.setIndex(1)  # back to just the row
+    assert _booths(hall_ctx) == plan
+    assert len(page.scene.items_by_booth) == 4
+
+
+def test_drawing_a_booth_with_the_mouse_snaps_to_the_grid(qtbot, hall_ctx) -> None:
+    page = BoothsPage(hall_ctx)
+    qtbot.addWidget(page)
+    page.resize(1200, 700)
+    page.show()
+    qtbot.waitExposed(page)
+    page.view.resetTransform()
+    page.view.centerOn(0, 0)
+    page.view.set_tool(Tool.ADD)
+    viewport = page.view.viewport()
+    start = page.view.mapFromScene(21, 19)  # 2.1 m, 1.9 m
+    end = page.view.mapFromScene(81, 52)  # 8.1 m, 5.2 m
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(viewport, pos=end)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    assert _booths(hall_ctx) == [("A-01", 2.0, 2.0, 6.0, 3.0)]
+    page.undo_stack.undo()
+    assert _booths(hall_ctx) == []
+
+
+def test_plan_view_after_the_assignment(qtbot, demo_ctx, artifacts_dir: Path) -> None:
+    page = BoothsPage(demo_ctx)
+    qtbot.addWidget(page)
+    page.resize(1500, 900)
+    page.time_limit.setValue(5)
+    page.show()
+    qtbot.waitExposed(page)
+    page.assign_button.click()
+    result = page.last_result
+    assert result is not None and result.adjacent_competitors == 0
+    assert "Objective" in page.result_label.text() and "bound" in page.result_label.text()
+
+    items = list(page.scene.items_by_booth.values())
+    placed = [i for i in items if i.booth.factory_id is not None]
+    assert placed
+    top = next(i for i in placed if i.booth.is_top100)
+    assert top.booth.category_color
+    assert top.brush().color().name().upper() == lighten(top.booth.category_color).upper()
+    page.view.fit()
+    qtbot.wait(50)
+    image = page.view.viewport().grab().toImage()
+    centre = page.view.mapFromScene(top.sceneBoundingRect().center())
+    assert QColor(image.pixel(centre)).name().upper() != "#FFFFFF"
+    colours = {
+        QColor(image.pixel(x, y)).name().upper()
+        for x in range(0, image.width(), 3)
+        for y in range(0, image.height(), 3)
+    }
+    assert any(_close(c, TOP100_GOLD) for c in colours)
+    page.grab().save(str(artifacts_dir / "booths-plan-view.png"))
+    # Zoomed in on the TOP100 booth, its Chinese name is readable.
+    page.view.resetTransform()
+    page.view.zoom(4.0)
+    page.view.centerOn(top)
+    qtbot.wait(50)
+    page.view.viewport().grab().save(str(artifacts_dir / "booths-plan-zoom.png"))
+
+
+def _close(colour: str, target: str, tolerance: int = 40) -> bool:
+    a, b = QColor(colour), QColor(target)
+    return (
+        abs(a.red() - b.red()) + abs(a.green() - b.green()) + abs(a.blue() - b.blue()) <= tolerance
+    )
+
+
+def test_a_factory_dropped_on_a_booth_is_placed_with_the_checks(qtbot, demo_ctx) -> None:
+    page = BoothsPage(demo_ctx)
+    qtbot.addWidget(page)
+    with demo_ctx.db.session() as session:
+        small = session.scalars(
+            select(Factory).where(Factory.requested_area_m2 == 9).order_by(Factory.id)
+        ).first()
+        big = session.scalars(
+            select(Factory).where(Factory.requested_area_m2 >= 36).order_by(Factory.id)
+        ).first()
+        booth = session.scalars(
+            select(Booth).where(Booth.width_m * Booth.depth_m == 9).order_by(Booth.id)
+        ).first()
+    assert small and big and booth
+    assert not page.assign_factory(big.id, booth.id)
+    assert "asked for" in page.status.text()
+    assert page.assign_factory(small.id, booth.id)
+    with demo_ctx.db.session() as session:
+        assert session.get(Booth, booth.id).factory_id == small.id
+    item = page.scene.items_by_booth[booth.id]
+    assert item.booth.factory_name == small.name_zh
+    row = next(
+        page.factories.item(r)
+        for r in range(page.factories.count())
+        if page.factories.item(r).data(Qt.ItemDataRole.UserRole) == small.id
+    )
+    assert booth.code in row.text()

@@ -1,0 +1,1 @@
+"""The Booths page: floor-plan editor, plan view, assignment."""

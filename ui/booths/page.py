@@ -1,0 +1,514 @@
+"""The Booths page: the floor-plan editor, the plan view and the optimised assignment.
+
+Every edit runs an ``expo`` service in one transaction; a refused edit (overlap, outside the
+hall ...) changes nothing and says why in the status line. Edits go on a QUndoStack as
+before/after snapshots of the hall, so undo puts the hall back exactly. The assignment runs off
+the GUI thread with progress (the best objective so far) and Cancel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtGui import QColor, QDrag, QKeySequence, QPixmap, QShortcut, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from expo.db import EventDatabase
+from expo.errors import ExpoError
+from expo.progress import Progress
+from expo.services.booth_assignment import (
+    AssignmentResult,
+    AssignOptions,
+    assign_booths,
+    assign_by_hand,
+    list_factories_for_plan,
+)
+from expo.services.booth_exports import export_exhibitors_xlsx, export_plan_pdf, lighten
+from expo.services.events import list_categories
+from expo.services.hall_plans import (
+    HallSnapshot,
+    add_booth,
+    add_booth_row,
+    delete_booth,
+    hall_plan,
+    hall_snapshot,
+    list_halls,
+    merge_booths,
+    restore_hall_snapshot,
+    set_booth_rect,
+    split_booth,
+)
+from ui.booths.scene import PlanScene, short_name
+from ui.booths.view import FACTORY_MIME, PlanCallbacks, PlanView, Tool
+from ui.context import AppContext
+
+ROW_SIZES = ((3.0, 3.0), (6.0, 3.0), (6.0, 6.0))
+
+
+def run_assignment(
+    db: EventDatabase, time_limit: float, progress: Progress | None = None
+) -> AssignmentResult:
+    """The background task behind the Assign button: its own session, one transaction."""
+    with db.begin() as session:
+        return assign_booths(session, AssignOptions(time_limit=time_limit), progress)
+
+
+class PlanEditCommand(QUndoCommand):
+    """An edit already done in the database; undo/redo put the hall's snapshot back."""
+
+    def __init__(self, page: BoothsPage, text: str, before: HallSnapshot, after: HallSnapshot):
+        super().__init__(text)
+        self.page = page
+        self.before = before
+        self.after = after
+        self._done = True  # pushing calls redo(); the edit is already in the database
+
+    def redo(self) -> None:
+        if self._done:
+            self._done = False
+            return
+        self.page.restore(self.after)
+
+    def undo(self) -> None:
+        self.page.restore(self.before)
+
+
+class FactoryList(QListWidget):
+    """Factories to drag onto booths (TOP100 first)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDragEnabled(True)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+
+    def startDrag(self, actions) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
+        item = self.currentItem()
+        if item is None:
+            return
+        data = QMimeData()
+        data.setData(FACTORY_MIME, str(item.data(Qt.ItemDataRole.UserRole)).encode())
+        data.setText(item.text())
+        drag = QDrag(self)
+        drag.setMimeData(data)
+        drag.exec(Qt.DropAction.CopyAction)
+
+
+class BoothsPage(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.undo_stack = QUndoStack(self)
+        self.hall_id: int | None = None
+        self.last_result: AssignmentResult | None = None
+        self.scene = PlanScene(self)
+        self.view = PlanView(
+            self.scene,
+            PlanCallbacks(
+                add=self.add_booth,
+                row=self.add_row,
+                move=self.move_booth,
+                resize=self.resize_booth,
+                drop_factory=self.assign_factory,
+            ),
+        )
+        self._build()
+        self.reload_halls()
+
+    # -- layout
+    def _build(self) -> None:
+        self.hall_box = QComboBox()
+        self.hall_box.currentIndexChanged.connect(self._hall_chosen)
+        tools = QButtonGroup(self)
+        tools.setExclusive(True)
+        self.tool_buttons: dict[Tool, QToolButton] = {}
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel(self.tr("Hall 展馆")))
+        bar.addWidget(self.hall_box)
+        for tool, label in (
+            (Tool.SELECT, self.tr("Select 选择")),
+            (Tool.ADD, self.tr("Add 添加")),
+            (Tool.ROW, self.tr("Row 整排")),
+            (Tool.PAN, self.tr("Pan 平移")),
+        ):
+            button = QToolButton()
+            button.setText(label)
+            button.setCheckable(True)
+            button.clicked.connect(lambda _=False, t=tool: self.view.set_tool(t))
+            tools.addButton(button)
+            self.tool_buttons[tool] = button
+            bar.addWidget(button)
+        self.tool_buttons[Tool.SELECT].setChecked(True)
+        self.row_size = QComboBox()
+        for width, depth in ROW_SIZES:
+            self.row_size.addItem(f"{width:g} x {depth:g} m", (width, depth))
+        self.row_size.currentIndexChanged.connect(
+            lambda _: setattr(self.view, "row_size", self.row_size.currentData())
+        )
+        bar.addWidget(self.row_size)
+        self.grid = QDoubleSpinBox()
+        self.grid.setRange(0.0, 6.0)
+        self.grid.setSingleStep(0.5)
+        self.grid.setValue(1.0)
+        self.grid.setSuffix(" m")
+        self.grid.setToolTip(self.tr("Snap to this grid (0: no snapping)"))
+        self.grid.valueChanged.connect(lambda value: setattr(self.scene, "grid_m", value))
+        bar.addWidget(QLabel(self.tr("Grid")))
+        bar.addWidget(self.grid)
+        for text, slot in (
+            (self.tr("Split 拆分"), self.split_selected),
+            (self.tr("Merge 合并"), self.merge_selected),
+            (self.tr("Delete 删除"), self.delete_selected),
+        ):
+            button = QPushButton(text)
+            button.clicked.connect(slot)
+            bar.addWidget(button)
+        undo = self.undo_stack.createUndoAction(self, self.tr("Undo"))
+        redo = self.undo_stack.createRedoAction(self, self.tr("Redo"))
+        for action, keys in (
+            (undo, QKeySequence.StandardKey.Undo),
+            (redo, QKeySequence.StandardKey.Redo),
+        ):
+            action.setShortcut(keys)
+            self.addAction(action)
+            button = QToolButton()
+            button.setDefaultAction(action)
+            bar.addWidget(button)
+        QShortcut(QKeySequence.StandardKey.Delete, self, self.delete_selected)
+        bar.addStretch(1)
+        self.assign_button = QPushButton(self.tr("Assign booths 自动分配"))
+        self.assign_button.setStyleSheet("font-weight: 600;")
+        self.assign_button.clicked.connect(self.start_assignment)
+        self.time_limit = QDoubleSpinBox()
+        self.time_limit.setRange(1, 300)
+        self.time_limit.setValue(20)
+        self.time_limit.setSuffix(" s")
+        bar.addWidget(self.time_limit)
+        bar.addWidget(self.assign_button)
+        pdf = QPushButton(self.tr("PDF"))
+        pdf.clicked.connect(self._export_pdf)
+        xlsx = QPushButton(self.tr("Exhibitors XLSX"))
+        xlsx.clicked.connect(self._export_xlsx)
+        bar.addWidget(pdf)
+        bar.addWidget(xlsx)
+
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText(self.tr("Filter factories 筛选工厂"))
+        self.filter.textChanged.connect(self._filter_factories)
+        self.factories = FactoryList()
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(QLabel(self.tr("Drag a factory onto a booth 拖动工厂到展位")))
+        left_layout.addWidget(self.filter)
+        left_layout.addWidget(self.factories)
+
+        self.legend = QWidget()
+        self.legend_layout = QGridLayout(self.legend)
+        self.legend_layout.setContentsMargins(4, 4, 4, 4)
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(QLabel(self.tr("Legend 图例")))
+        right_layout.addWidget(self.legend)
+        right_layout.addWidget(self.result_label)
+        right_layout.addStretch(1)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.view)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([230, 800, 200])
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.status)
+
+    # -- data
+    def activated(self) -> None:
+        self.reload_halls()
+
+    def reload_halls(self) -> None:
+        with self.ctx.db.session() as session:
+            halls = list_halls(session)
+            categories = list_categories(session)
+        current = self.hall_id
+        self.hall_box.blockSignals(True)
+        self.hall_box.clear()
+        for hall in halls:
+            self.hall_box.addItem(f"{hall.code} {hall.name}", hall.id)
+        self.hall_box.blockSignals(False)
+        ids = [h.id for h in halls]
+        self.hall_id = current if current in ids else (ids[0] if ids else None)
+        if self.hall_id is not None:
+            self.hall_box.setCurrentIndex(ids.index(self.hall_id))
+        self._fill_legend(categories)
+        self.reload()
+        self.view.fit()
+
+    def _fill_legend(self, categories: list[tuple[str, str, str, str]]) -> None:
+        while self.legend_layout.count():
+            item = self.legend_layout.takeAt(0)
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
+        entries = [(f"{zh} {en}", lighten(color), "#555555") for _, zh, en, color in categories]
+        entries.append((self.tr("TOP100 宝藏工厂 (★ rank)"), "#F4F4F2", "#C9971C"))
+        entries.append((self.tr("Free 空位"), "#F4F4F2", "#555555"))
+        for row, (text, fill, border) in enumerate(entries):
+            swatch = QLabel()
+            pixmap = QPixmap(16, 12)
+            pixmap.fill(QColor(fill))
+            swatch.setPixmap(pixmap)
+            swatch.setStyleSheet(f"border: 2px solid {border};")
+            self.legend_layout.addWidget(swatch, row, 0)
+            self.legend_layout.addWidget(QLabel(text), row, 1)
+
+    def _hall_chosen(self, index: int) -> None:
+        self.hall_id = self.hall_box.itemData(index)
+        self.reload()
+        self.view.fit()
+
+    def reload(self) -> None:
+        """Redraw the hall and the factory list from the database."""
+        with self.ctx.db.session() as session:
+            plan = hall_plan(session, self.hall_id) if self.hall_id is not None else None
+            factories = list_factories_for_plan(session)
+        self.scene.show_plan(plan)
+        self.factories.clear()
+        for factory in factories:
+            star = f"★{factory.top100_rank} " if factory.is_top100 else ""
+            where = " + ".join(factory.booth_codes) or self.tr("no booth")
+            item = QListWidgetItem(
+                f"{star}{short_name(factory.name_zh)} · {factory.requested_area_m2} m² · {where}"
+            )
+            item.setData(Qt.ItemDataRole.UserRole, factory.id)
+            item.setToolTip(factory.name_zh)
+            self.factories.addItem(item)
+        self._filter_factories(self.filter.text())
+
+    def _filter_factories(self, text: str) -> None:
+        needle = text.strip().lower()
+        for row in range(self.factories.count()):
+            item = self.factories.item(row)
+            item.setHidden(bool(needle) and needle not in (item.toolTip() + item.text()).lower())
+
+    def restore(self, snapshot: HallSnapshot) -> None:
+        with self.ctx.db.begin() as session:
+            restore_hall_snapshot(session, snapshot)
+        self.reload()
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        self.status.setStyleSheet("color: #B00020;" if error else "color: #1f2a36;")
+        self.status.setText(text)
+
+    # -- edits (the view's gestures and the buttons call these; tests too)
+    def _edit(self, text: str, action: Callable[[Any], object]) -> bool:
+        if self.hall_id is None:
+            self.say(self.tr("Create or import a hall first."), error=True)
+            return False
+        try:
+            with self.ctx.db.begin() as session:
+                before = hall_snapshot(session, self.hall_id)
+                action(session)
+                after = hall_snapshot(session, self.hall_id)
+        except ExpoError as exc:
+            self.say(str(exc), error=True)
+            self.reload()  # puts a dragged item back where the database has it
+            return False
+        self.undo_stack.push(PlanEditCommand(self, text, before, after))
+        self.say(text)
+        self.reload()
+        return True
+
+    def add_booth(self, x: float, y: float, width: float, depth: float) -> bool:
+        hall = self.hall_id
+        return self._edit(
+            self.tr("Added a booth"), lambda s: add_booth(s, hall, x, y, width, depth)
+        )
+
+    def add_row(
+        self, x: float, y: float, count: int, width: float, depth: float, vertical: bool = False
+    ) -> bool:
+        hall = self.hall_id
+        return self._edit(
+            self.tr("Added a row of %n booth(s)", "", count),
+            lambda s: add_booth_row(s, hall, x, y, count, width, depth, vertical=vertical),
+        )
+
+    def move_booth(self, booth_id: int, x: float, y: float) -> bool:
+        item = self.scene.items_by_booth.get(booth_id)
+        if item is None:
+            return False
+        b = item.booth
+        return self._edit(
+            self.tr("Moved booth %s") % b.code,
+            lambda s: set_booth_rect(s, booth_id, x, y, b.width_m, b.depth_m),
+        )
+
+    def resize_booth(self, booth_id: int, width: float, depth: float) -> bool:
+        item = self.scene.items_by_booth.get(booth_id)
+        if item is None:
+            return False
+        b = item.booth
+        return self._edit(
+            self.tr("Resized booth %s") % b.code,
+            lambda s: set_booth_rect(s, booth_id, b.x_m, b.y_m, width, depth),
+        )
+
+    def _selected_ids(self) -> list[int]:
+        return [item.booth_id for item in self.scene.selected_booths()]
+
+    def split_selected(self) -> bool:
+        ids = self._selected_ids()
+        if len(ids) != 1:
+            self.say(self.tr("Select one booth to split."), error=True)
+            return False
+        return self._edit(self.tr("Split a booth"), lambda s: split_booth(s, ids[0], 2))
+
+    def merge_selected(self) -> bool:
+        ids = self._selected_ids()
+        return self._edit(self.tr("Merged booths"), lambda s: merge_booths(s, ids))
+
+    def delete_selected(self) -> bool:
+        ids = self._selected_ids()
+        if not ids:
+            return False
+
+        def delete(session: Any) -> None:
+            for booth_id in ids:
+                delete_booth(session, booth_id)
+
+        return self._edit(self.tr("Deleted %n booth(s)", "", len(ids)), delete)
+
+    def select_booths(self, booth_ids: list[int]) -> None:
+        self.scene.clearSelection()
+        for booth_id in booth_ids:
+            item = self.scene.items_by_booth.get(booth_id)
+            if item is not None:
+                item.setSelected(True)
+
+    def assign_factory(self, factory_id: int, booth_id: int) -> bool:
+        """A factory dropped on a booth: the same checks as the solver; competitors warn."""
+        try:
+            with self.ctx.db.begin() as session:
+                result = assign_by_hand(session, factory_id, [booth_id])
+        except ExpoError as exc:
+            self.say(str(exc), error=True)
+            return False
+        self.undo_stack.clear()  # the hand placement may touch another hall's booths
+        self.reload()
+        if result.warnings:
+            self.say("⚠ " + " ".join(result.warnings), error=True)
+        else:
+            self.say(self.tr("Placed the factory by hand."))
+        return True
+
+    # -- the assignment
+    def start_assignment(self) -> None:
+        self.assign_button.setEnabled(False)
+        self.say(self.tr("Assigning booths…"))
+        (
+            self.ctx.tasks.op(run_assignment, self.ctx.db, self.time_limit.value())
+            .with_progress(self.tr("Assigning booths 正在分配展位…"), self)
+            .on_success(self._assigned)
+            .on_failure(self._assign_failed)
+            .on_cancelled(self._assign_cancelled)
+            .run()
+        )
+
+    def _assigned(self, result: AssignmentResult) -> None:
+        self.assign_button.setEnabled(True)
+        self.last_result = result
+        self.undo_stack.clear()
+        self.reload()
+        self.result_label.setText(
+            self.tr(
+                "Assigned %1 factories, %2 without a booth.\n"
+                "Objective %3, bound %4 (gap %5 %).\n"
+                "TOP100 in the 100 best booths: %6.\n"
+                "Direct competitors next door: %7.\n"
+                "%8 s."
+            )
+            .replace("%1", str(result.assigned))
+            .replace("%2", str(len(result.unassigned)))
+            .replace("%3", f"{result.objective:,.0f}")
+            .replace("%4", f"{result.bound:,.0f}")
+            .replace("%5", f"{result.gap * 100:.2f}")
+            .replace("%6", str(result.top100_in_best))
+            .replace("%7", str(result.adjacent_competitors))
+            .replace("%8", f"{result.seconds:.1f}")
+        )
+        reasons = "; ".join(f"{u.name}: {u.reason}" for u in result.unassigned[:5])
+        self.say(self.tr("Assignment saved.") + (f" {reasons}" if reasons else ""))
+
+    def _assign_failed(self, exc: BaseException) -> None:
+        self.assign_button.setEnabled(True)
+        self.say(str(exc), error=True)
+
+    def _assign_cancelled(self) -> None:
+        self.assign_button.setEnabled(True)
+        self.say(self.tr("Assignment cancelled; nothing was changed."))
+
+    # -- exports
+    def export_pdf(self, path: Path) -> None:
+        with self.ctx.db.session() as session:
+            result = export_plan_pdf(session, path)
+        self.say(
+            self.tr("Wrote the floor plan (%1 pages) to %2")
+            .replace("%1", str(result.pages))
+            .replace("%2", str(path))
+        )
+
+    def export_xlsx(self, path: Path) -> None:
+        with self.ctx.db.session() as session:
+            result = export_exhibitors_xlsx(session, path)
+        self.say(
+            self.tr("Wrote %1 exhibitors to %2")
+            .replace("%1", str(result.pages))
+            .replace("%2", str(path))
+        )
+
+    def _export_pdf(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Floor plan PDF"), "floor-plan.pdf", "PDF (*.pdf)"
+        )
+        if path:
+            self._guard(lambda: self.export_pdf(Path(path)))
+
+    def _export_xlsx(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Exhibitor list"), "exhibitors.xlsx", "Excel (*.xlsx)"
+        )
+        if path:
+            self._guard(lambda: self.export_xlsx(Path(path)))
+
+    def _guard(self, action: Callable[[], None]) -> None:
+        try:
+            action()
+        except (ExpoError, OSError) as exc:
+            self.say(str(exc), error=True)
