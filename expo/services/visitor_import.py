@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import CursorResult, bindparam, func, insert, select, update
+from sqlalchemy import Table as SqlTable
 from sqlalchemy.orm import Session
 
 from expo.db import EventDatabase
@@ -606,7 +607,7 @@ def _insert_people(
             next_id += len(rows)
             for row, visitor_id in zip(rows, chunk_ids, strict=True):
                 row["id"] = visitor_id
-            session.execute(insert(table), rows)
+            _sqlite_executemany(session, table, rows)
         else:
             returned = session.execute(
                 insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
@@ -626,12 +627,34 @@ def _insert_people(
     return ids
 
 
+def _sqlite_executemany(session: Session, table: SqlTable, rows: list[dict[str, Any]]) -> None:
+    """``INSERT`` the rows with the driver's executemany, values converted by the columns' own
+    SQLAlchemy bind processors: the same values as ``session.execute(insert(table), rows)``
+    without its per-row parameter machinery (1.5 s of 4 s at 100,000 visitors)."""
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    processors = [table.c[name].type.bind_processor(dialect) for name in names]
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join('?' for _ in names)})"
+    )
+    pairs = list(zip(names, processors, strict=True))
+    connection.exec_driver_sql(
+        sql,
+        [
+            tuple(process(row[name]) if process else row[name] for name, process in pairs)
+            for row in rows
+        ],
+    )
+
+
 def _insert_search_keys(session: Session, keys: list[tuple[int, str]], sqlite: bool) -> None:
     if not keys:
         return
     if sqlite:
-        # Two plain columns, no conversions: the driver's executemany, without SQLAlchemy's
-        # per-row parameter handling (a third of the insert time at 250,000 keys).
+        # Two plain columns, no conversions: straight to the driver's executemany.
         session.connection().exec_driver_sql(
             "INSERT INTO visitor_search_key (visitor_id, key) VALUES (?, ?)", keys
         )
