@@ -20,6 +20,7 @@ with Core bulk statements (one ORM object a row is about ten times slower at 100
 
 from __future__ import annotations
 
+import gc
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -731,7 +732,7 @@ def run_import(
 ) -> ImportReport:
     """Import in a transaction of its own: committed when done, rolled back on dry run, error
     or cancel (nothing half-written). For worker threads: opens its own session."""
-    with db.session() as session, _large_page_cache(session):
+    with _no_cyclic_gc(), db.session() as session, _large_page_cache(session):
         try:
             station = ensure_station(session, station_name) if station_name else None
             report = import_visitors(session, prepared, station, progress)
@@ -744,6 +745,23 @@ def run_import(
             session.rollback()
             raise
     return report
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cycle collector paused while the import runs.
+
+    An import holds a million small objects (cells, records, rows); Python's cycle collector
+    would walk them all again and again as more are made (a quarter of the import's time) and
+    find nothing, since none of them are in cycles. Reference counting still frees memory.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager
