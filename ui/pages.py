@@ -28,12 +28,18 @@ def _tr(text: str) -> str:
 
 def page_specs() -> list[PageSpec]:
     # Imports inside: building the list must not import every page's dependencies up front.
+    from ui.booth.page import BoothPage
     from ui.booths.page import BoothsPage
+    from ui.desk.page import DeskPage
+    from ui.exhibitors.page import ExhibitorsPage
     from ui.overview.page import OverviewPage
     from ui.visitors.page import VisitorsPage
 
     return [
         PageSpec("overview", _tr("Overview 概览"), OverviewPage),
         PageSpec("visitors", _tr("Visitors 观众"), VisitorsPage),
+        PageSpec("desk", _tr("Check-in 签到"), DeskPage),
         PageSpec("booths", _tr("Booths 展位"), BoothsPage),
+        PageSpec("exhibitors", _tr("Exhibitors 展商"), ExhibitorsPage),
+        PageSpec("booth", _tr("Booth inquiries 展位询盘"), BoothPage),
     ]

@@ -25,6 +25,20 @@ STATION_NAME = Option("station/name", f"{platform.node() or 'station'}")
 LAST_EVENT = Option("event/last", "")
 WINDOW_GEOMETRY = Option("window/geometry", b"")
 LAST_PAGE = Option("window/page", "overview")
+# The factory whose booth this station is (0: none); the Booth page sets it.
+BOOTH_FACTORY = Option("booth/factory_id", 0)
+
+# The check-in desk.
+PRINT_ON_CHECK_IN = "auto"  # print the badge as soon as a first check-in succeeds
+PRINT_ON_KEY = "key"  # print when the desk presses the print key
+PRINT_OFF = "off"
+DESK_PRINT_MODE = Option("desk/print_mode", PRINT_ON_KEY)
+DESK_PRINT_KEY = Option("desk/print_key", "F2")
+DESK_BADGE_LAYOUT = Option("desk/badge_layout", "label")  # a6 | label | a4x8
+DESK_PRINTER = Option("desk/printer", "")  # empty: the system's default printer
+DESK_SOUND = Option("desk/sound", True)
+# Silence after a fast burst of keys that ends a scan from a scanner that sends no Enter/Tab.
+DESK_SCAN_GAP_MS = Option("desk/scan_gap_ms", 80)
 
 
 class Settings:

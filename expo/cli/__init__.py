@@ -22,8 +22,12 @@ from expo.progress import Cancelled
 COMMAND_MODULES = (
     "expo.cli.event",
     "expo.cli.demo",
+    "expo.cli.badges",
     "expo.cli.visitors",
     "expo.cli.booths",
+    "expo.cli.factories",
+    "expo.cli.catalogue",
+    "expo.cli.inquiries",
 )
 
 EXIT_ERROR = 1

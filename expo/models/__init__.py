@@ -1,6 +1,6 @@
 """The event database's tables, as SQLAlchemy 2 typed models (one module per domain)."""
 
-from expo.models.badges import Badge, CheckIn
+from expo.models.badges import Badge, BadgePrint, CheckIn
 from expo.models.base import Base, SyncedMixin
 from expo.models.booths import Booth, BoothExclusion, Hall
 from expo.models.catalogue import RATING_DIMENSIONS, Factory, Product
@@ -25,6 +25,7 @@ from expo.models.visitors import (
 __all__ = [
     "RATING_DIMENSIONS",
     "Badge",
+    "BadgePrint",
     "Base",
     "Booth",
     "BoothExclusion",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from expo.models.base import Base, SyncedMixin
@@ -43,3 +43,16 @@ class CheckIn(SyncedMixin, Base):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     kind: Mapped[CheckInKind] = mapped_column(str_enum(CheckInKind), default=CheckInKind.ENTRY)
     undone_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+
+class BadgePrint(SyncedMixin, Base):
+    """One printing of a badge (to a printer or a PDF), so reprints are logged, not just counted."""
+
+    __tablename__ = "badge_print"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    badge_id: Mapped[int] = mapped_column(ForeignKey("badge.id", ondelete="CASCADE"), index=True)
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("station.id", ondelete="SET NULL"))
+    at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reprint: Mapped[bool] = mapped_column(Boolean, default=False)
+    layout: Mapped[str] = mapped_column(String(16), default="label")

@@ -1,0 +1,285 @@
+"""Inquiries from scanned badges, one lead per buyer and factory, and factory privacy."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from expo.models import Inquiry, Lead, LeadRating, StationKind, inquiry_product
+from expo.services.badges import BadgeStatus
+from expo.services.catalogue import list_products
+from expo.services.events import ensure_station
+from expo.services.leads import (
+    BadgeRefused,
+    InquiryDraft,
+    InquiryRefused,
+    booth_station,
+    identify_buyer,
+    list_inquiries,
+    list_leads,
+    record_inquiry,
+)
+from tests.fair import build_small_fair
+
+
+@pytest.fixture
+def fair(empty_db):
+    return build_small_fair(empty_db)
+
+
+def _station(db, name: str, factory_id: int):
+    with db.begin() as session:
+        return booth_station(session, name, factory_id)
+
+
+def test_a_scanned_badge_shows_the_buyer_at_once(empty_db, fair) -> None:
+    with empty_db.session() as session:
+        card = identify_buyer(session, fair.factory_a, fair.code_consenting)
+    assert (card.name, card.company, card.visitor_type.value) == (
+        "张伟",
+        "义乌优选百货",
+        "livestreamer",
+    )
+    assert card.visitor_id == fair.consenting and card.lead_id is None
+
+
+def test_a_full_width_scan_from_a_chinese_input_method_is_understood(empty_db, fair) -> None:
+    full_width = fair.code_private.translate(
+        {ord(c): ord(c) + 0xFEE0 for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"} | {ord("."): "。"}
+    )
+    with empty_db.session() as session:
+        assert identify_buyer(session, fair.factory_a, full_width).name == "李娜"
+
+
+@pytest.mark.parametrize(
+    ("scan", "status"),
+    [
+        ("EXPO1.B.B.AAAAAAAAAAAAAAAA", BadgeStatus.INVALID),  # forged MAC
+        ("EXPO1.B", BadgeStatus.INVALID),  # truncated
+        ("", BadgeStatus.INVALID),
+        ("REG-NOBODY-42", BadgeStatus.UNKNOWN),
+    ],
+)
+def test_an_invalid_or_unknown_badge_is_refused_at_the_booth(
+    empty_db, fair, scan: str, status: BadgeStatus
+) -> None:
+    station = _station(empty_db, fair.station_a, fair.factory_a)
+    with empty_db.begin() as session:
+        with pytest.raises(BadgeRefused) as caught:
+            identify_buyer(session, fair.factory_a, scan)
+        assert caught.value.status == status
+        with pytest.raises(BadgeRefused):
+            record_inquiry(session, fair.factory_a, scan, InquiryDraft(skus=["CY-001"]), station)
+    with empty_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Inquiry)) == 0
+
+
+def test_a_revoked_badge_is_refused_and_the_new_one_works(empty_db, fair) -> None:
+    station = _station(empty_db, fair.station_a, fair.factory_a)
+    with empty_db.begin() as session:
+        with pytest.raises(BadgeRefused, match="replaced") as caught:
+            record_inquiry(
+                session, fair.factory_a, fair.revoked_code, InquiryDraft(skus=["CY-001"]), station
+            )
+        assert caught.value.status == BadgeStatus.REVOKED
+        # A tampered copy of a genuine code is refused as well, before any look-up.
+        tampered = fair.code_consenting[:-1] + ("A" if fair.code_consenting[-1] != "A" else "B")
+        with pytest.raises(BadgeRefused, match="Not a valid badge"):
+            identify_buyer(session, fair.factory_a, tampered)
+
+
+def test_an_inquiry_from_a_scanned_badge_lands_with_factory_visitor_and_products(
+    empty_db, fair
+) -> None:
+    station = _station(empty_db, fair.station_a, fair.factory_a)
+    draft = InquiryDraft(
+        skus=["CY-003", "CY-001"],
+        quantity=2000,
+        target_price=Decimal("30.50"),
+        customisation="印我们的 logo",
+        notes="直播间要样品",
+        rating=LeadRating.HOT,
+        follow_up_on=dt.date(2026, 12, 28),
+    )
+    with empty_db.begin() as session:
+        record = record_inquiry(session, fair.factory_a, fair.code_consenting, draft, station)
+    assert record.factory_id == fair.factory_a and record.visitor_id == fair.consenting
+    assert [p.sku for p in record.products] == ["CY-001", "CY-003"]
+    assert record.as_json()["target_price"] == "30.50"
+    with empty_db.session() as session:
+        inquiry = session.scalars(select(Inquiry)).one()
+        assert (inquiry.factory_id, inquiry.visitor_id) == (fair.factory_a, fair.consenting)
+        assert inquiry.station_id == station.id
+        assert sorted(p.sku for p in inquiry.products) == ["CY-001", "CY-003"]
+        assert inquiry.quantity == 2000 and inquiry.target_price == Decimal("30.50")
+        assert (
+            inquiry.customisation == "印我们的 logo" and inquiry.badge_code == fair.code_consenting
+        )
+        assert inquiry.uuid is not None
+        lead = session.scalars(select(Lead)).one()
+        assert (lead.factory_id, lead.visitor_id, lead.rating) == (
+            fair.factory_a,
+            fair.consenting,
+            LeadRating.HOT,
+        )
+        assert lead.follow_up_on == dt.date(2026, 12, 28)
+
+
+def test_the_same_buyer_twice_at_one_factory_is_one_lead_with_two_inquiries(empty_db, fair) -> None:
+    station = _station(empty_db, fair.station_a, fair.factory_a)
+    with empty_db.begin() as session:
+        first = record_inquiry(
+            session,
+            fair.factory_a,
+            fair.code_private,
+            InquiryDraft(skus=["CY-001"], rating=LeadRating.WARM),
+            station,
+        )
+    with empty_db.begin() as session:
+        card = identify_buyer(session, fair.factory_a, fair.code_private)
+        assert card.lead_id == first.lead_id and card.earlier_inquiries == 1
+        second = record_inquiry(
+            session,
+            fair.factory_a,
+            fair.code_private,
+            InquiryDraft(skus=["CY-002"], quantity=300, rating=LeadRating.HOT),
+            station,
+        )
+    assert second.lead_id == first.lead_id and second.uuid != first.uuid
+    with empty_db.session() as session:
+        leads = list_leads(session, fair.factory_a)
+        assert session.scalar(select(func.count()).select_from(Lead)) == 1
+    assert len(leads) == 1
+    lead = leads[0]
+    assert (lead.inquiries, lead.skus, lead.rating) == (2, ("CY-001", "CY-002"), LeadRating.HOT)
+
+
+def test_factory_a_never_sees_factory_b_s_leads_or_inquiries(empty_db, fair) -> None:
+    station_a = _station(empty_db, fair.station_a, fair.factory_a)
+    station_b = _station(empty_db, fair.station_b, fair.factory_b)
+    with empty_db.begin() as session:
+        record_inquiry(
+            session, fair.factory_a, fair.code_consenting, InquiryDraft(skus=["CY-001"]), station_a
+        )
+        b_record = record_inquiry(
+            session, fair.factory_b, fair.code_private, InquiryDraft(skus=["PT-02"]), station_b
+        )
+        # The same buyer at both factories: two leads, one per factory.
+        record_inquiry(
+            session, fair.factory_b, fair.code_consenting, InquiryDraft(skus=["PT-01"]), station_b
+        )
+    with empty_db.session() as session:
+        a_inquiries = list_inquiries(session, fair.factory_a)
+        a_leads = list_leads(session, fair.factory_a)
+        assert list_inquiries(session, fair.factory_a, lead_id=b_record.lead_id) == []
+        b_leads = list_leads(session, fair.factory_b)
+        # A's booth card of a buyer never reveals B's lead either.
+        assert identify_buyer(session, fair.factory_a, fair.code_private).lead_id is None
+    assert [r.visitor_name for r in a_inquiries] == ["张伟"]
+    assert all(r.factory_id == fair.factory_a for r in a_inquiries)
+    assert [lead.name for lead in a_leads] == ["张伟"]
+    assert sorted(lead.name for lead in b_leads) == ["张伟", "李娜"]
+
+
+def test_a_booth_logs_for_its_own_factory_and_products_only(empty_db, fair) -> None:
+    station_a = _station(empty_db, fair.station_a, fair.factory_a)
+    with empty_db.begin() as session:
+        with pytest.raises(InquiryRefused, match="booth of another factory"):
+            record_inquiry(
+                session,
+                fair.factory_b,
+                fair.code_consenting,
+                InquiryDraft(skus=["PT-01"]),
+                station_a,
+            )
+        with pytest.raises(InquiryRefused, match="No product with SKU 'PT-01'"):
+            record_inquiry(
+                session,
+                fair.factory_a,
+                fair.code_consenting,
+                InquiryDraft(skus=["PT-01"]),
+                station_a,
+            )
+        b_product = list_products(session, fair.factory_b)[0]
+        with pytest.raises(InquiryRefused, match="not .*in this factory's catalogue"):
+            record_inquiry(
+                session,
+                fair.factory_a,
+                fair.code_consenting,
+                InquiryDraft(product_ids=[b_product.id]),
+                station_a,
+            )
+        with pytest.raises(InquiryRefused, match="at least one product"):
+            record_inquiry(session, fair.factory_a, fair.code_consenting, InquiryDraft(), station_a)
+        with pytest.raises(InquiryRefused, match="quantity"):
+            record_inquiry(
+                session,
+                fair.factory_a,
+                fair.code_consenting,
+                InquiryDraft(skus=["CY-001"], quantity=0),
+                station_a,
+            )
+        desk = ensure_station(session, "Desk 1", StationKind.DESK)
+        with pytest.raises(InquiryRefused, match="registration desk"):
+            record_inquiry(
+                session, fair.factory_a, fair.code_consenting, InquiryDraft(skus=["CY-001"]), desk
+            )
+        with pytest.raises(InquiryRefused, match="not the booth of factory"):
+            booth_station(session, fair.station_a, fair.factory_b)
+    with empty_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Inquiry)) == 0
+        assert session.scalar(select(func.count()).select_from(inquiry_product)) == 0
+
+
+def test_a_product_named_in_an_inquiry_cannot_be_deleted(empty_db, fair) -> None:
+    from expo.services.catalogue import CatalogueError, save_catalogue
+
+    station = _station(empty_db, fair.station_a, fair.factory_a)
+    with empty_db.begin() as session:
+        record_inquiry(
+            session, fair.factory_a, fair.code_consenting, InquiryDraft(skus=["CY-001"]), station
+        )
+    with empty_db.begin() as session:
+        chair = next(p for p in list_products(session, fair.factory_a) if p.sku == "CY-001")
+        assert chair.inquiries == 1
+        with pytest.raises(CatalogueError, match="named in 1 inquiries"):
+            save_catalogue(session, fair.factory_a, [], deleted=[chair.id])
+
+
+@pytest.mark.postgres
+def test_inquiries_and_leads_on_postgresql(pg_url: str, tmp_path) -> None:
+    from expo.db import open_event
+    from expo.services.events import create_event
+    from expo.services.factories import list_factories
+    from expo.services.lead_export import export_inquiries
+
+    db = open_event(pg_url, create=True)
+    try:
+        with db.begin() as session:
+            create_event(session, "1688 工厂直采节")
+        fair = build_small_fair(db)
+        station = _station(db, fair.station_a, fair.factory_a)
+        for skus in (["CY-001", "CY-003"], ["CY-002"]):
+            with db.begin() as session:
+                record_inquiry(
+                    session,
+                    fair.factory_a,
+                    fair.code_consenting,
+                    InquiryDraft(skus=skus, target_price=Decimal("9.90")),
+                    station,
+                )
+        with db.session() as session:
+            leads = list_leads(session, fair.factory_a)
+            assert [(lead.inquiries, lead.skus) for lead in leads] == [
+                (2, ("CY-001", "CY-002", "CY-003"))
+            ]
+            assert leads[0].last_at is not None and leads[0].last_at.tzinfo is not None
+            assert list_leads(session, fair.factory_b) == []
+            assert export_inquiries(session, fair.factory_a, tmp_path / "pg.xlsx").rows == 2
+            factories = list_factories(session, top100=True)
+            assert [(f.id, f.products) for f in factories] == [(fair.factory_a, 4)]
+    finally:
+        db.dispose()

@@ -1,0 +1,244 @@
+"""The booth page: scan a badge, pick two products, save with one key, see the lead."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QWidget
+from sqlalchemy import select
+
+from expo.models import Inquiry, Lead, LeadRating, Station, StationKind
+from tests.fair import build_small_fair
+from ui.booth.page import BoothPage
+from ui.context import AppContext
+from ui.ops import TaskRunner
+from ui.settings import BOOTH_FACTORY, STATION_NAME
+
+
+def ink_pixels(image: QImage, widget: QWidget, root: QWidget, rect: QRect | None = None) -> int:
+    """Pixels of text drawn in ``rect`` of ``widget`` (glyphs, not an empty box): those far
+    from the area's most common colour, whatever the background (a selected row is blue)."""
+    area = rect if rect is not None else widget.rect()
+    origin = widget.mapTo(root, area.topLeft())
+    pixels = [
+        QColor(image.pixel(x, y)).lightness()
+        for y in range(origin.y() + 2, origin.y() + area.height() - 2)
+        for x in range(origin.x() + 2, origin.x() + area.width() - 2)
+    ]
+    background = Counter(pixels).most_common(1)[0][0]
+    return sum(1 for value in pixels if abs(value - background) > 80)
+
+
+@pytest.fixture
+def fair(empty_db):
+    return build_small_fair(empty_db)
+
+
+@pytest.fixture
+def page(qtbot, empty_db, fair, settings) -> BoothPage:
+    settings.set(STATION_NAME, "Booth A-01")
+    ctx = AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
+    page = BoothPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
+    page.activated()
+    assert page.bind_to(fair.factory_a)
+    return page
+
+
+def _scan(qtbot, page: BoothPage, payload: str) -> None:
+    page.scan_field.setFocus()
+    qtbot.keyClicks(page.scan_field, payload)
+    qtbot.keyClick(page.scan_field, Qt.Key.Key_Return)
+
+
+def test_scan_pick_two_products_save_with_one_key_and_see_the_lead(
+    qtbot, page: BoothPage, empty_db, fair, artifacts_dir: Path
+) -> None:
+    _scan(qtbot, page, fair.code_consenting)
+    assert page.buyer_name.text() == "张伟"
+    assert page.buyer_company.text() == "义乌优选百货"
+    assert page.buyer_type.text() == "抖音/快手主播"
+    assert page.card.property("state") == "ok"
+    assert page.product_search.hasFocus()
+
+    # Pick by pinyin initials and by SKU, each with Enter.
+    qtbot.keyClicks(page.product_search, "zdly")
+    assert page.product_list.count() == 1
+    qtbot.keyClick(page.product_search, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.product_search, "CY-003")
+    qtbot.keyClick(page.product_search, Qt.Key.Key_Return)
+    assert sorted(p.sku for p in page.picked.values()) == ["CY-001", "CY-003"]
+    assert "折叠露营椅" in page.picked_label.text()
+
+    page.quantity.setFocus()
+    page.quantity.selectAll()
+    qtbot.keyClicks(page.quantity, "2000")
+    qtbot.keyClicks(page.target_price, "30.5")
+    # Chinese arrives from the input method as committed text, not as key presses.
+    page.customisation.insert("印 logo")
+    page.notes.insertPlainText("直播间要样品")
+    page.rating_buttons[LeadRating.HOT].click()
+    page.grab().save(str(artifacts_dir / "booth-page-form.png"))
+
+    qtbot.keyClick(page.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert "已保存" in page.form_message.text(), page.form_message.text()
+    assert page.scan_field.hasFocus()
+    assert page.lead_model.rowCount() == 1
+    assert page.lead_model.index(0, 0).data() == "张伟"
+    assert page.lead_model.index(0, 3).data() == "热 Hot"
+    assert page.lead_model.index(0, 6).data() == "CY-001, CY-003"
+    assert page.lead_model.index(0, 8).data() == "+8613800138000"
+    with empty_db.session() as session:
+        inquiry = session.scalars(select(Inquiry)).one()
+        assert (inquiry.factory_id, inquiry.visitor_id) == (fair.factory_a, fair.consenting)
+        assert sorted(p.sku for p in inquiry.products) == ["CY-001", "CY-003"]
+        assert inquiry.quantity == 2000 and inquiry.target_price == Decimal("30.50")
+        assert inquiry.customisation == "印 logo" and inquiry.rating == LeadRating.HOT
+        station = session.get(Station, inquiry.station_id)
+        assert (station.name, station.kind, station.factory_id) == (
+            "Booth A-01",
+            StationKind.BOOTH,
+            fair.factory_a,
+        )
+
+    page.lead_table.selectRow(0)
+    assert "直播间要样品" in page.lead_details.text()
+    image = page.grab().toImage()
+    image.save(str(artifacts_dir / "booth-page-saved.png"))
+    # The Chinese is drawn as glyphs: the buyer's name, the lead list's name cell, the details.
+    assert ink_pixels(image, page.buyer_name, page) > 100
+    cell = page.lead_table.visualRect(page.lead_model.index(0, 0))
+    assert ink_pixels(image, page.lead_table.viewport(), page, cell) > 20
+    assert ink_pixels(image, page.lead_details, page) > 200
+
+
+def test_the_same_buyer_again_adds_to_the_one_lead(qtbot, page: BoothPage, empty_db, fair) -> None:
+    for sku in ("CY-002", "CY-004"):
+        _scan(qtbot, page, fair.code_private)
+        page.toggle_product(sku)
+        qtbot.keyClick(page.product_search, Qt.Key.Key_F2)
+    assert "回头客" in page.buyer_note.text() or page.card.property("state") == "saved"
+    assert page.lead_model.rowCount() == 1
+    assert page.lead_model.index(0, 4).data() == "2"
+    assert page.lead_model.index(0, 8).data() == "未授权 not shared"
+    with empty_db.session() as session:
+        assert len(session.scalars(select(Lead)).all()) == 1
+        assert len(session.scalars(select(Inquiry)).all()) == 2
+
+
+@pytest.mark.parametrize("which", ["revoked", "forged"])
+def test_an_invalid_or_revoked_badge_is_refused_in_red(
+    qtbot, page: BoothPage, fair, artifacts_dir: Path, which: str
+) -> None:
+    payload = fair.revoked_code if which == "revoked" else fair.code_consenting[:-3] + "AAA"
+    _scan(qtbot, page, payload)
+    assert page.card.property("state") == "refused"
+    assert page.buyer is None
+    assert not page.save_button.isEnabled()
+    expected = "replaced" if which == "revoked" else "Not a valid badge"
+    assert expected in page.buyer_note.text()
+    assert page.save() is False
+    page.grab().save(str(artifacts_dir / f"booth-page-{which}.png"))
+
+
+def test_saving_without_products_says_what_to_do(qtbot, page: BoothPage, fair) -> None:
+    _scan(qtbot, page, fair.code_consenting)
+    qtbot.keyClick(page.product_search, Qt.Key.Key_F2)
+    assert "Pick at least one product" in page.form_message.text()
+    page.toggle_product("CY-001")
+    qtbot.keyClicks(page.target_price, "cheap")
+    assert page.save() is False
+    assert "Target price" in page.form_message.text()
+
+
+def test_the_binding_is_a_setting_and_factory_b_s_leads_never_show(
+    qtbot, page: BoothPage, fair, settings
+) -> None:
+    _scan(qtbot, page, fair.code_consenting)
+    page.toggle_product("CY-001")
+    assert page.save()
+    assert settings.get(BOOTH_FACTORY) == fair.factory_a
+    assert page.bind_to(fair.factory_b)
+    assert settings.get(BOOTH_FACTORY) == fair.factory_b
+    assert page.lead_model.rowCount() == 0
+    assert [p.sku for p in page.products] == list(fair.skus_b)
+
+
+def test_export_from_the_booth(qtbot, page: BoothPage, fair, tmp_path: Path) -> None:
+    _scan(qtbot, page, fair.code_private)
+    page.toggle_product("CY-002")
+    assert page.save()
+    page.export_file(tmp_path / "leads.xlsx")
+    qtbot.waitUntil(lambda: page.last_export is not None)
+    sheet = load_workbook(tmp_path / "leads.xlsx")["询盘 Inquiries"]
+    assert sheet.max_row == 2
+    assert sheet["B2"].value == "李娜" and sheet["E2"].value == "未授权 not shared"
+
+
+def test_the_booth_page_on_the_demo_fair(qtbot, demo_ctx, artifacts_dir: Path) -> None:
+    from expo.models import Visitor
+    from expo.services.badges import code_for_visitor
+    from expo.services.factories import list_factories
+
+    with demo_ctx.db.begin() as session:
+        factory = list_factories(session, top100=True)[0]
+        visitor = session.scalar(select(Visitor).where(Visitor.consent_share.is_(True)))
+        code = code_for_visitor(session, visitor.id)
+        name = visitor.name
+    page = BoothPage(demo_ctx)
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
+    page.activated()
+    assert page.bind_to(factory.id)
+    _scan(qtbot, page, code)
+    assert page.buyer_name.text() == name
+    for product in page.products[:2]:
+        page.toggle_product(product.sku)
+    page.quantity.setValue(1200)
+    qtbot.keyClicks(page.target_price, "18.8")
+    qtbot.keyClick(page.target_price, Qt.Key.Key_F2)
+    assert page.lead_model.rowCount() == 1, page.form_message.text()
+    assert page.lead_model.index(0, 0).data() == name
+    page.lead_table.selectRow(0)
+    qtbot.wait(20)  # let the layouts take the new texts before the screenshot
+    assert page.lead_count.text().startswith("1 位买家")
+    page.grab().save(str(artifacts_dir / "booth-page-demo.png"))
+
+
+def test_an_unbound_station_asks_for_its_factory_and_remembers_it(
+    qtbot, empty_db, fair, settings
+) -> None:
+    ctx = AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
+    page = BoothPage(ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.activated()
+    assert not page.scan_field.isEnabled()
+    assert "Choose this booth's factory" in page.binding_label.text()
+    page.scan(fair.code_consenting)
+    assert page.card.property("state") == "refused" and page.buyer is None
+    # Choosing the factory in the combo box binds the station (and the setting).
+    page.factory_combo.setCurrentIndex(page.factory_combo.findData(fair.factory_b))
+    page.factory_combo.activated.emit(page.factory_combo.currentIndex())
+    assert page.factory is not None and page.factory.id == fair.factory_b
+    assert page.scan_field.isEnabled()
+    assert settings.get(BOOTH_FACTORY) == fair.factory_b
+    # The next start of the page is bound already.
+    again = BoothPage(ctx)
+    qtbot.addWidget(again)
+    again.activated()
+    assert again.factory is not None and again.factory.id == fair.factory_b

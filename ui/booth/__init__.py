@@ -1,0 +1,1 @@
+"""The Booth page: scan a buyer, log an inquiry, see the factory's leads."""

@@ -1,0 +1,97 @@
+"""The booth's lead list as a Qt table model (one row per buyer who asked this factory)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from expo.models import LeadRating
+from expo.services.leads import LeadSummary
+from expo.text.labels import visitor_type_label
+
+_Index = QModelIndex | QPersistentModelIndex
+
+RATING_TEXT = {LeadRating.HOT: "热 Hot", LeadRating.WARM: "温 Warm", LeadRating.COLD: "冷 Cold"}
+RATING_COLORS = {LeadRating.HOT: "#dc2626", LeadRating.WARM: "#d97706", LeadRating.COLD: "#2563eb"}
+
+
+def local_time(moment: dt.datetime | None) -> str:
+    if moment is None:
+        return ""
+    local = moment.astimezone()
+    if local.date() == dt.datetime.now().astimezone().date():
+        return f"{local:%H:%M}"
+    return f"{local:%m-%d %H:%M}"
+
+
+class LeadTableModel(QAbstractTableModel):
+    COLUMNS = (
+        "姓名 Name",
+        "公司 Company",
+        "类型 Type",
+        "评级 Rating",
+        "询盘 Inq.",
+        "最近 Last",
+        "货号 Products",
+        "跟进 Follow-up",
+        "联系 Contact",
+    )
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._leads: list[LeadSummary] = []
+
+    def set_leads(self, leads: list[LeadSummary]) -> None:
+        self.beginResetModel()
+        self._leads = list(leads)
+        self.endResetModel()
+
+    def lead(self, row: int) -> LeadSummary:
+        return self._leads[row]
+
+    def row_of_visitor(self, visitor_id: int) -> int | None:
+        return next(
+            (i for i, lead in enumerate(self._leads) if lead.visitor_id == visitor_id), None
+        )
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else len(self._leads)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: N802, B008 - Qt API
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(  # noqa: N802 - Qt API
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.COLUMNS[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        lead = self._leads[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return (
+                lead.name,
+                lead.company or "",
+                visitor_type_label(lead.visitor_type),
+                RATING_TEXT.get(lead.rating, "") if lead.rating else "",
+                str(lead.inquiries),
+                local_time(lead.last_at),
+                ", ".join(lead.skus),
+                lead.follow_up_on.isoformat() if lead.follow_up_on else "",
+                (lead.phone or lead.wechat or "") if lead.consent_share else "未授权 not shared",
+            )[column]
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == 3 and lead.rating:
+                return QBrush(QColor(RATING_COLORS[lead.rating]))
+            if column == 8 and not lead.consent_share:
+                return QBrush(QColor("#9aa5b1"))
+        if role == Qt.ItemDataRole.ToolTipRole and column == 8 and lead.consent_share:
+            return "\n".join(filter(None, [lead.phone, lead.wechat, lead.email]))
+        return None

@@ -1,0 +1,1 @@
+"""The check-in desk: scan, result, badge printing, search and walk-ins."""

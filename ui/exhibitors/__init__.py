@@ -1,0 +1,1 @@
+"""The Exhibitors page: factories and their catalogues."""

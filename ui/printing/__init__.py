@@ -1,0 +1,1 @@
+"""Printing badges through Qt: QPainter drawing of badge layouts, QPrinter and its dialog."""
