@@ -20,14 +20,17 @@ with Core bulk statements (one ORM object a row is about ten times slower at 100
 
 from __future__ import annotations
 
+import gc
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import CursorResult, bindparam, insert, select, update
+from sqlalchemy import CursorResult, bindparam, func, insert, select, update
+from sqlalchemy import Table as SqlTable
 from sqlalchemy.orm import Session
 
 from expo.db import EventDatabase
@@ -53,6 +56,7 @@ from expo.text.pinyin import name_keys
 
 _CHUNK = 500
 _PROGRESS_EVERY = 2000
+IMPORT_CACHE_KIB = 262_144
 
 
 class ImportProblem(ExpoError):
@@ -564,6 +568,12 @@ def _insert_people(
     ids: list[int] = []
     total = offset * 2
     chunk_size = 2000
+    table = table_of(Visitor)
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    # On SQLite this transaction holds the write lock since the ImportBatch went in: no one
+    # else can insert, so the new rows' ids are the next ones, given explicitly. Elsewhere the
+    # database hands them out (RETURNING, in the order of the rows).
+    next_id = (session.scalar(select(func.max(table.c.id))) or 0) + 1 if sqlite else 0
     for start in range(0, len(people), chunk_size):
         progress.check()
         chunk = people[start : start + chunk_size]
@@ -593,26 +603,67 @@ def _insert_people(
                     "version_id": 1,
                 }
             )
-        returned = session.execute(
-            insert(table_of(Visitor)).returning(
-                table_of(Visitor).c.id, sort_by_parameter_order=True
-            ),
-            rows,
-        )
-        chunk_ids = [row[0] for row in returned]
+        if sqlite:
+            chunk_ids = list(range(next_id, next_id + len(rows)))
+            next_id += len(rows)
+            for row, visitor_id in zip(rows, chunk_ids, strict=True):
+                row["id"] = visitor_id
+            _sqlite_executemany(session, table, rows)
+        else:
+            returned = session.execute(
+                insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
+            )
+            chunk_ids = [row[0] for row in returned]
         keys = [
-            {"visitor_id": visitor_id, "key": key}
+            (visitor_id, key)
             for visitor_id, person in zip(chunk_ids, chunk, strict=True)
             for key in _keys(person.name)[1]
         ]
-        if keys:
-            session.execute(insert(table_of(VisitorSearchKey)), keys)
+        _insert_search_keys(session, keys, sqlite)
         for visitor_id, person in zip(chunk_ids, chunk, strict=True):
             person.visitor_id = visitor_id
         ids += chunk_ids
         done = min(len(people), start + chunk_size)
         progress.update(offset + offset * done // len(people), total)
     return ids
+
+
+def _sqlite_executemany(session: Session, table: SqlTable, rows: list[dict[str, Any]]) -> None:
+    """``INSERT`` the rows with the driver's executemany, values converted by the columns' own
+    SQLAlchemy bind processors: the same values as ``session.execute(insert(table), rows)``
+    without its per-row parameter machinery (1.5 s of 4 s at 100,000 visitors)."""
+    connection = session.connection()
+    dialect = connection.dialect
+    names = list(rows[0])
+    processors = [table.c[name].type.bind_processor(dialect) for name in names]
+    quote = dialect.identifier_preparer.quote
+    sql = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+        f"VALUES ({', '.join('?' for _ in names)})"
+    )
+    pairs = list(zip(names, processors, strict=True))
+    connection.exec_driver_sql(
+        sql,
+        [
+            tuple(process(row[name]) if process else row[name] for name, process in pairs)
+            for row in rows
+        ],
+    )
+
+
+def _insert_search_keys(session: Session, keys: list[tuple[int, str]], sqlite: bool) -> None:
+    if not keys:
+        return
+    if sqlite:
+        # Two plain columns, no conversions: straight to the driver's executemany.
+        session.connection().exec_driver_sql(
+            "INSERT INTO visitor_search_key (visitor_id, key) VALUES (?, ?)", keys
+        )
+        return
+    session.execute(
+        insert(table_of(VisitorSearchKey)),
+        [{"visitor_id": visitor_id, "key": key} for visitor_id, key in keys],
+    )
 
 
 def _update_people(session: Session, people: Sequence[_Person], now: Any) -> None:
@@ -681,7 +732,7 @@ def run_import(
 ) -> ImportReport:
     """Import in a transaction of its own: committed when done, rolled back on dry run, error
     or cancel (nothing half-written). For worker threads: opens its own session."""
-    with db.session() as session:
+    with _no_cyclic_gc(), db.session() as session, _large_page_cache(session):
         try:
             station = ensure_station(session, station_name) if station_name else None
             report = import_visitors(session, prepared, station, progress)
@@ -694,6 +745,42 @@ def run_import(
             session.rollback()
             raise
     return report
+
+
+@contextmanager
+def _no_cyclic_gc() -> Iterator[None]:
+    """The cycle collector paused while the import runs.
+
+    An import holds a million small objects (cells, records, rows); Python's cycle collector
+    would walk them all again and again as more are made (a quarter of the import's time) and
+    find nothing, since none of them are in cycles. Reference counting still frees memory.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+@contextmanager
+def _large_page_cache(session: Session) -> Iterator[None]:
+    """SQLite's page cache at 256 MB for the import's connection, then back to what it was.
+
+    100,000 rows go into ten indexes at random places; with the default 2 MB cache SQLite
+    spends most of the import evicting and re-reading index pages (about twice as slow).
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        yield
+        return
+    connection = session.connection()
+    before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size = {-IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        session.connection().exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
 
 
 def _as_dry_run(report: ImportReport) -> ImportReport:

@@ -48,7 +48,7 @@ def refresh_search_keys(session: Session, visitor_ids: Iterable[int]) -> int:
             rows += [{"visitor_id": visitor_id, "key": key} for key in keys.keys]
         session.execute(delete(VisitorSearchKey).where(VisitorSearchKey.visitor_id.in_(chunk)))
         if rows:
-            session.execute(insert(VisitorSearchKey), rows)
+            session.execute(insert(table_of(VisitorSearchKey)), rows)
         if pinyins:
             # Core UPDATE: no version bump, the name (the data) did not change here.
             table = table_of(Visitor)
@@ -86,7 +86,8 @@ def index_companies(session: Session, names: Iterable[str | None]) -> int:
     for start in range(0, len(missing), _CHUNK):
         chunk = missing[start : start + _CHUNK]
         session.execute(
-            insert(VisitorCompany), [{"name": n, "folded": fold_fragment(n)} for n in chunk]
+            insert(table_of(VisitorCompany)),
+            [{"name": n, "folded": fold_fragment(n)} for n in chunk],
         )
         rows = session.execute(
             select(VisitorCompany.name, VisitorCompany.id).where(VisitorCompany.name.in_(chunk))
@@ -94,5 +95,5 @@ def index_companies(session: Session, names: Iterable[str | None]) -> int:
         ids = {name: company_id for name, company_id in rows}
         keys = [{"key": key, "company_id": ids[n]} for n in chunk for key in fragment_keys(n)]
         if keys:
-            session.execute(insert(VisitorCompanyKey), keys)
+            session.execute(insert(table_of(VisitorCompanyKey)), keys)
     return len(missing)

@@ -17,7 +17,9 @@ def clean_text(value: object) -> str | None:
     """``value`` as NFKC text, trimmed, whitespace runs as one space; None when empty."""
     if value is None:
         return None
-    text = unicodedata.normalize("NFKC", str(value)).translate(_INVISIBLE)
+    text = value if isinstance(value, str) else str(value)
+    if not text.isascii():  # NFKC leaves ASCII as it is: skip it for the common case
+        text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
     text = " ".join(text.split())
     return text or None
 
@@ -27,6 +29,10 @@ def strip_accents(text: str) -> str:
 
     Only combining marks are removed; CJK characters pass through unchanged.
     """
+    if text.isascii() or (
+        unicodedata.is_normalized("NFKD", text) and not any(map(unicodedata.combining, text))
+    ):
+        return text  # nothing to strip (all Chinese names): the quick way out
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return unicodedata.normalize("NFKC", stripped)

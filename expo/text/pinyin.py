@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pypinyin import Style, pinyin
 
@@ -51,8 +52,6 @@ SURNAME_READINGS: dict[str, tuple[str, ...]] = {
     "尉迟": ("yu chi",),
 }
 MAX_KEYS = 8
-# Longest first, so 万俟 wins over a one-character surname.
-_SURNAMES_LONGEST_FIRST = sorted(SURNAME_READINGS, key=len, reverse=True)
 
 
 @dataclass(frozen=True)
@@ -66,6 +65,25 @@ def _readings(char_readings: list[list[str]]) -> list[list[str]]:
         [r for r in readings if r and r.isascii() and r.isalnum()] or [""]
         for readings in char_readings
     ]
+
+
+@lru_cache(maxsize=65536)
+def _given_readings(text: str) -> tuple[str, ...]:
+    """The reading of each part of ``text`` (pypinyin reads words, so 长江 gives chang jiang)."""
+    if not text:
+        return ()
+    return tuple(
+        readings[0]
+        for readings in _readings(
+            pinyin(text, style=Style.NORMAL, heteronym=False, errors="default")
+        )
+    )
+
+
+@lru_cache(maxsize=16384)
+def _reading_of(char: str) -> str:
+    readings = _given_readings(char)
+    return readings[0] if readings else ""
 
 
 _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -97,11 +115,21 @@ def name_keys(name: str) -> NameKeys:
     if not _HAN.search(cleaned):
         return _latin_keys(cleaned)
     text = fold_for_search(cleaned)
-    surname = next((s for s in _SURNAMES_LONGEST_FIRST if text.startswith(s)), None)
-    rest = text[len(surname) :] if surname else text
-    per_char = _readings(pinyin(rest, style=Style.NORMAL, heteronym=False, errors="default"))
-    rest_options = [list(dict.fromkeys(r[:1])) for r in per_char]
-    head = [list(SURNAME_READINGS[surname])] if surname else []
+    # Compound surnames (万俟) before one-character ones.
+    surname = text[:2] if text[:2] in SURNAME_READINGS else None
+    if surname is None and text[:1] in SURNAME_READINGS:
+        surname = text[:1]
+    if surname is not None:
+        head = [list(SURNAME_READINGS[surname])]
+        rest = text[len(surname) :]
+    elif _HAN.match(text):
+        # The surname is read on its own (it forms no word with the given name), so the given
+        # name's reading can be cached: given names repeat far more than whole names do.
+        head = [[_reading_of(text[0])]]
+        rest = text[1:]
+    else:
+        head, rest = [], text
+    rest_options = [[reading] for reading in _given_readings(rest)]
     combos = itertools.islice(itertools.product(*head, *rest_options), MAX_KEYS)
     full_keys: list[str] = []
     initial_keys: list[str] = []

@@ -8,6 +8,8 @@ files them as "other" and says so.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from expo.models import VisitorType
 from expo.text.clean import fold_for_search
 from expo.text.labels import VISITOR_TYPE_LABELS
@@ -124,6 +126,7 @@ _BY_LENGTH: list[tuple[str, VisitorType]] = sorted(
 )
 
 
+@lru_cache(maxsize=4096)
 def visitor_type_from_label(label: str | None) -> VisitorType | None:
     """The visitor type a label means, or None if it means none of them (or is empty)."""
     if label is None:

@@ -92,3 +92,12 @@ def test_real_world_cells(typed: str | None, expected: str | None) -> None:
 def test_mask_of_nothing_is_empty() -> None:
     assert mask_phone(None) == ""
     assert mask_phone("") == ""
+
+
+@given(st.text(alphabet="0123456789", min_size=10, max_size=10))
+def test_the_mainland_fast_path_agrees_with_phonenumbers(rest: str) -> None:
+    digits = "1" + rest
+    parsed = phonenumbers.parse(digits, "CN")
+    expected = "+86" + digits if phonenumbers.is_valid_number(parsed) else None
+    assert normalise_phone(digits) == expected
+    assert normalise_phone(f"+86 {digits[:3]}-{digits[3:]}") == expected
