@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from expo.models import Visitor, VisitorSource, VisitorType
 from expo.models.base import table_of
+from expo.text.phones import mask_phone
 
 
 class VisitorSort(StrEnum):
@@ -50,16 +51,6 @@ class VisitorRow:
     city: str | None
     registration_no: str | None
     source: VisitorSource
-
-
-def mask_phone(e164: str | None) -> str:
-    """``+8613800138000`` -> ``138****8000``: enough to confirm a person, not to call them."""
-    if not e164:
-        return ""
-    national = e164[3:] if e164.startswith("+86") else e164.lstrip("+")
-    if len(national) <= 7:
-        return national[:-4] + "****" if len(national) > 4 else "****"
-    return f"{national[:3]}****{national[-4:]}"
 
 
 def visitor_ids(
