@@ -15,6 +15,7 @@ from expo.services.hall_plans import create_hall, list_booths
 from ui.booths.page import BoothsPage
 from ui.booths.view import Tool
 from ui.context import AppContext
+from ui.main_window import MainWindow
 from ui.ops import TaskRunner
 
 
@@ -154,3 +155,34 @@ def test_a_factory_dropped_on_a_booth_is_placed_with_the_checks(qtbot, demo_ctx)
         if page.factories.item(r).data(Qt.ItemDataRole.UserRole) == small.id
     )
     assert booth.code in row.text()
+
+
+def test_the_page_fits_the_main_window_at_1280x800(qtbot, demo_ctx, artifacts_dir: Path) -> None:
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_page("booths")
+    assert isinstance(page, BoothsPage)
+    qtbot.wait(50)
+    # The page fits beside the navigation, so the window keeps the size it was given.
+    room = 1280 - window.navigation.width()
+    assert page.minimumSizeHint().width() <= room
+    assert window.width() == 1280 and window.height() == 800
+    assert page.width() <= room
+    key_buttons = [
+        *page.tool_buttons.values(),
+        *page.edit_buttons.values(),
+        page.assign_button,
+        page.time_limit,
+        page.files_button,
+        page.hall_box,
+    ]
+    for widget in key_buttons:
+        assert widget.isVisible(), widget
+        corner = widget.mapTo(page, widget.rect().bottomRight())
+        assert corner.x() <= page.width() and corner.y() <= page.height(), widget
+    # The plan itself gets the larger part of the page.
+    assert page.view.width() >= page.width() // 2
+    window.grab().save(str(artifacts_dir / "booths-page-1280x800.png"))
