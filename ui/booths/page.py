@@ -61,7 +61,9 @@ from expo.services.hall_plans import (
     restore_hall_snapshot,
     set_booth_rect,
     split_booth,
+    update_booth,
 )
+from ui.booths.properties import BoothPropertiesPanel
 from ui.booths.scene import PlanScene, short_name
 from ui.booths.view import FACTORY_MIME, PlanCallbacks, PlanView, Tool
 from ui.context import AppContext
@@ -209,14 +211,35 @@ class BoothsPage(QWidget):
         self.toolbar.addSeparator()
         undo = self.undo_stack.createUndoAction(self, self.tr("Undo"))
         redo = self.undo_stack.createRedoAction(self, self.tr("Redo"))
-        for key, action, keys in (
-            ("undo", undo, QKeySequence.StandardKey.Undo),
-            ("redo", redo, QKeySequence.StandardKey.Redo),
+        stack = self.undo_stack
+        for key, action, label, keys, can_change, text_change in (
+            (
+                "undo",
+                undo,
+                self.tr("Undo 撤销"),
+                QKeySequence.StandardKey.Undo,
+                stack.canUndoChanged,
+                stack.undoTextChanged,
+            ),
+            (
+                "redo",
+                redo,
+                self.tr("Redo 重做"),
+                QKeySequence.StandardKey.Redo,
+                stack.canRedoChanged,
+                stack.redoTextChanged,
+            ),
         ):
             action.setShortcut(keys)
             self.addAction(action)
+            # A short fixed label; the action's changing text ("Undo Moved booth A-12")
+            # goes into the tooltip rather than widening the toolbar.
             button = QToolButton()
-            button.setDefaultAction(action)
+            button.setText(label)
+            button.setEnabled(False)
+            button.clicked.connect(action.trigger)
+            can_change.connect(button.setEnabled)
+            text_change.connect(button.setToolTip)
             self.edit_buttons[key] = button
             self.toolbar.addWidget(button)
         QShortcut(QKeySequence.StandardKey.Delete, self, self.delete_selected)
@@ -270,15 +293,21 @@ class BoothsPage(QWidget):
         legend_scroll.setWidgetResizable(True)
         legend_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         legend_scroll.setWidget(legend_page)
+        self.properties = BoothPropertiesPanel()
+        self.properties.apply_requested.connect(self.edit_booth)
+        self.properties.derive_requested.connect(self.derive_prominence)
         self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.properties, self.tr("Booth 展位"))
         self.side_tabs.addTab(legend_scroll, self.tr("Legend 图例"))
+        self.legend_tab = legend_scroll
+        self.scene.selectionChanged.connect(self._selection_changed)
 
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.view)
         splitter.addWidget(self.side_tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([210, 640, 240])
+        splitter.setSizes([200, 620, 260])
         self.splitter = splitter
         self.status = QLabel()
         self.status.setWordWrap(True)
@@ -340,7 +369,9 @@ class BoothsPage(QWidget):
         with self.ctx.db.session() as session:
             plan = hall_plan(session, self.hall_id) if self.hall_id is not None else None
             factories = list_factories_for_plan(session)
+        selected = self._selected_ids()
         self.scene.show_plan(plan)
+        self.select_booths(selected)  # the same booths stay selected across edits and undo
         self.factories.clear()
         for factory in factories:
             star = f"★{factory.top100_rank} " if factory.is_top100 else ""
@@ -447,6 +478,33 @@ class BoothsPage(QWidget):
 
         return self._edit(self.tr("Deleted %n booth(s)", "", len(ids)), delete)
 
+    def _selection_changed(self) -> None:
+        items = self.scene.selected_booths()
+        self.properties.show_booth(items[0].booth if len(items) == 1 else None, len(items))
+
+    def edit_booth(self, booth_id: int, changes: dict[str, Any]) -> bool:
+        """The properties panel's Apply: one undoable edit; a refused one keeps what was typed."""
+        item = self.scene.items_by_booth.get(booth_id)
+        code = item.booth.code if item is not None else str(booth_id)
+        done = self._edit(
+            self.tr("Changed booth %s") % code,
+            lambda s: update_booth(s, booth_id, **changes),
+        )
+        if done:
+            self.properties.say(self.tr("Saved. Undo with Ctrl+Z."))
+        else:
+            self.properties.put(changes)
+            self.properties.say(self.status.text(), error=True)
+        return done
+
+    def derive_prominence(self, booth_id: int) -> bool:
+        item = self.scene.items_by_booth.get(booth_id)
+        code = item.booth.code if item is not None else str(booth_id)
+        return self._edit(
+            self.tr("Derived the prominence of booth %s again") % code,
+            lambda s: update_booth(s, booth_id, prominence_manual=False),
+        )
+
     def select_booths(self, booth_ids: list[int]) -> None:
         self.scene.clearSelection()
         for booth_id in booth_ids:
@@ -487,6 +545,7 @@ class BoothsPage(QWidget):
         self.assign_button.setEnabled(True)
         self.last_result = result
         self.undo_stack.clear()
+        self.side_tabs.setCurrentWidget(self.legend_tab)
         self.reload()
         self.result_label.setText(
             self.tr(
