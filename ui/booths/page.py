@@ -47,7 +47,12 @@ from expo.services.booth_assignment import (
     assign_by_hand,
     list_factories_for_plan,
 )
-from expo.services.booth_exports import export_exhibitors_xlsx, export_plan_pdf, lighten
+from expo.services.booth_exports import (
+    export_exhibitors_xlsx,
+    export_plan_pdf,
+    lighten,
+    short_name,
+)
 from expo.services.events import list_categories
 from expo.services.hall_plans import (
     HallSnapshot,
@@ -64,7 +69,7 @@ from expo.services.hall_plans import (
     update_booth,
 )
 from ui.booths.properties import BoothPropertiesPanel
-from ui.booths.scene import PlanScene, short_name
+from ui.booths.scene import PlanScene
 from ui.booths.view import FACTORY_MIME, PlanCallbacks, PlanView, Tool
 from ui.context import AppContext
 
