@@ -82,3 +82,19 @@ def test_navigation_switches_pages_by_keyboard(qtbot, demo_ctx) -> None:
     from ui.settings import LAST_PAGE
 
     assert demo_ctx.settings.get(LAST_PAGE) == "visitors"
+
+
+def test_every_navigation_entry_fits_without_scrolling(qtbot, demo_ctx) -> None:
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    navigation = window.navigation
+    widest = max(
+        navigation.visualItemRect(navigation.item(row)).width()
+        for row in range(navigation.count())
+    )
+    metrics = navigation.fontMetrics()
+    for row in range(navigation.count()):
+        text = navigation.item(row).text()
+        assert metrics.horizontalAdvance(text) + 20 <= widest, text
+    assert not navigation.horizontalScrollBar().isVisible()
