@@ -740,6 +740,8 @@ def run_import(
                 session.rollback()
                 report = _as_dry_run(report)
             else:
+                if progress is not None:
+                    progress.check()  # a Cancel pressed during the last writes still counts
                 session.commit()
         except BaseException:
             session.rollback()

@@ -51,7 +51,7 @@ def print_key_problem(key: QKeySequence) -> str | None:
     text = key.toString(QKeySequence.SequenceFormat.PortableText)
     if key.count() > 1:
         return f"{text} is a sequence of keys: choose one key, such as F2 or Ctrl+P."
-    combination = key[0]
+    combination = key[0]  # type: ignore[index]  # PySide6 has __getitem__; stubs lack it
     if text in RESERVED_KEYS:
         return f"{text} has another job at the desk: choose a function key such as F2."
     is_text_key = combination.key().value < Qt.Key.Key_Escape.value  # letters, digits, space
