@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 
 from sqlalchemy import func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
@@ -51,6 +52,10 @@ class BadgeRefused(ExpoError):
 
 
 class InquiryRefused(ExpoError):
+    pass
+
+
+class LeadNotFound(ExpoError):
     pass
 
 
@@ -168,6 +173,7 @@ class LeadSummary:
     email: str | None
     rating: LeadRating | None
     follow_up_on: dt.date | None
+    notes: str | None  # the booth's own notes on the buyer, editable after the fair
     inquiries: int
     first_at: dt.datetime | None
     last_at: dt.datetime | None
@@ -185,6 +191,7 @@ class LeadSummary:
             "wechat": self.wechat,
             "rating": self.rating.value if self.rating else None,
             "follow_up_on": self.follow_up_on.isoformat() if self.follow_up_on else None,
+            "notes": self.notes,
             "inquiries": self.inquiries,
             "last_at": self.last_at.isoformat() if self.last_at else None,
             "products": list(self.skus),
@@ -408,6 +415,56 @@ def record_inquiry(
     )
 
 
+class Keep(Enum):
+    """A ``LeadUpdate`` field left as it is (None means "clear it")."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+@dataclass(frozen=True)
+class LeadUpdate:
+    """What booth staff change on a lead after the fact; fields left at ``KEEP`` stay as they are,
+    None clears one."""
+
+    rating: LeadRating | None | Keep = KEEP
+    follow_up_on: dt.date | None | Keep = KEEP
+    notes: str | None | Keep = KEEP
+
+
+def update_lead(
+    session: Session,
+    lead_id: int,
+    acting_factory: int,
+    update: LeadUpdate,
+    station: StationRef,
+) -> LeadSummary:
+    """Change the rating, follow-up date or notes of the acting factory's lead ``lead_id``.
+
+    The lead's inquiries stay as they were (they are append-only). Another factory's lead is
+    refused exactly like a lead that does not exist, so its existence does not leak either.
+    """
+    check_station_acts_for(station, acting_factory)
+    _require_factory(session, acting_factory)
+    lead = session.get(Lead, lead_id)
+    if lead is None or lead.factory_id != acting_factory:
+        raise LeadNotFound(
+            f"Factory {acting_factory} has no lead {lead_id}. "
+            f"`python -m expo inquiries leads --factory {acting_factory}` shows its leads."
+        )
+    if update.rating is not KEEP:
+        lead.rating = update.rating
+    if update.follow_up_on is not KEEP:
+        lead.follow_up_on = update.follow_up_on
+    if update.notes is not KEEP:
+        lead.notes = _clean_text(update.notes or "", "note")
+    lead.updated_at = utcnow()
+    session.flush()
+    return list_leads(session, acting_factory, lead_id=lead.id)[0]
+
+
 def list_inquiries(
     session: Session, factory_id: int, *, lead_id: int | None = None
 ) -> list[InquiryRecord]:
@@ -450,8 +507,10 @@ def list_inquiries(
     return records
 
 
-def list_leads(session: Session, factory_id: int) -> list[LeadSummary]:
-    """The acting factory's leads, the most recently active first."""
+def list_leads(
+    session: Session, factory_id: int, *, lead_id: int | None = None
+) -> list[LeadSummary]:
+    """The acting factory's leads, the most recently active first (one lead with ``lead_id``)."""
     _require_factory(session, factory_id)
     # type_coerce: SQLite hands MIN/MAX of a datetime back as text; the column type reads it.
     stats = (
@@ -466,12 +525,13 @@ def list_leads(session: Session, factory_id: int) -> list[LeadSummary]:
         .subquery()
     )
     # Plain columns, not ORM objects: a busy booth lists hundreds of leads after every save.
-    rows = session.execute(
+    query = (
         select(
             Lead.id,
             Lead.uuid,
             Lead.rating,
             Lead.follow_up_on,
+            Lead.notes,
             Visitor.id,
             Visitor.name,
             Visitor.company,
@@ -487,7 +547,10 @@ def list_leads(session: Session, factory_id: int) -> list[LeadSummary]:
         .join(Visitor, Visitor.id == Lead.visitor_id)
         .outerjoin(stats, stats.c.lead_id == Lead.id)
         .where(Lead.factory_id == factory_id)
-    ).all()
+    )
+    if lead_id is not None:
+        query = query.where(Lead.id == lead_id)
+    rows = session.execute(query).all()
     skus = _skus_by_lead(session, factory_id)
     leads = [
         LeadSummary(
@@ -503,6 +566,7 @@ def list_leads(session: Session, factory_id: int) -> list[LeadSummary]:
             email=email if consent else None,
             rating=rating,
             follow_up_on=follow_up_on,
+            notes=lead_notes,
             inquiries=count or 0,
             first_at=first_at,
             last_at=last_at,
@@ -513,6 +577,7 @@ def list_leads(session: Session, factory_id: int) -> list[LeadSummary]:
             lead_uuid,
             rating,
             follow_up_on,
+            lead_notes,
             visitor_id,
             name,
             company,
