@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QDate, QRect, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QWidget
 from sqlalchemy import select
@@ -242,3 +243,48 @@ def test_an_unbound_station_asks_for_its_factory_and_remembers_it(
     qtbot.addWidget(again)
     again.activated()
     assert again.factory is not None and again.factory.id == fair.factory_b
+
+
+def test_a_lead_s_rating_follow_up_and_notes_are_edited_from_the_keyboard(
+    qtbot, page: BoothPage, empty_db, fair, artifacts_dir: Path
+) -> None:
+    assert not page.lead_editor.save_button.isEnabled()  # no lead to edit yet
+    _scan(qtbot, page, fair.code_consenting)
+    page.toggle_product("CY-001")
+    page.rating_buttons[LeadRating.WARM].click()
+    assert page.save()
+
+    page.lead_table.setFocus()
+    page.lead_table.selectRow(0)
+    assert page.lead_editor.title.text().endswith("张伟")
+    assert page.lead_editor.rating.currentText() == "温 Warm"
+    qtbot.keyClick(page.lead_table, Qt.Key.Key_Return)
+    assert page.lead_editor.rating.hasFocus()
+    page.lead_editor.rating.setCurrentIndex(page.lead_editor.rating.findData("hot"))
+    qtbot.keyClick(page.lead_editor.rating, Qt.Key.Key_Tab)
+    assert page.lead_editor.follow_up.check.hasFocus()
+    qtbot.keyClick(page.lead_editor.follow_up.check, Qt.Key.Key_Space)
+    page.lead_editor.follow_up.date_edit.setDate(QDate(2025, 5, 9))
+    page.lead_editor.notes.setFocus()
+    page.lead_editor.notes.insertPlainText("寄样品到义乌 send samples")
+    qtbot.keyClick(page.lead_editor.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert page.lead_editor.message.text() == "✓ 已保存 Saved", page.lead_editor.message.text()
+    assert page.lead_table.hasFocus()
+    assert page.lead_model.index(0, 3).data() == "热 Hot"
+    assert page.lead_model.index(0, 7).data() == "2025-05-09"
+    assert page.lead_editor.notes.toPlainText() == "寄样品到义乌 send samples"
+    with empty_db.session() as session:
+        lead = session.scalars(select(Lead)).one()
+        assert (lead.rating, lead.follow_up_on, lead.notes) == (
+            LeadRating.HOT,
+            dt.date(2025, 5, 9),
+            "寄样品到义乌 send samples",
+        )
+        # The inquiry is as it was logged, and Ctrl+Enter in the panel logged no new one.
+        inquiry = session.scalars(select(Inquiry)).one()
+        assert (inquiry.rating, inquiry.notes) == (LeadRating.WARM, None)
+    qtbot.wait(20)
+    image = page.grab().toImage()
+    image.save(str(artifacts_dir / "booth-page-lead-follow-up.png"))
+    assert ink_pixels(image, page.lead_editor.notes, page) > 100
