@@ -3,55 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QDate, QRect, Qt
-from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QDate, Qt
 from sqlalchemy import select
 
 from expo.models import Inquiry, Lead, LeadRating, Station, StationKind
-from tests.fair import build_small_fair
+from tests.ui.helpers import ink_pixels, show_page
 from ui.booth.page import BoothPage
 from ui.context import AppContext
 from ui.ops import TaskRunner
 from ui.settings import BOOTH_FACTORY, STATION_NAME
 
 
-def ink_pixels(image: QImage, widget: QWidget, root: QWidget, rect: QRect | None = None) -> int:
-    """Pixels of text drawn in ``rect`` of ``widget`` (glyphs, not an empty box): those far
-    from the area's most common colour, whatever the background (a selected row is blue)."""
-    area = rect if rect is not None else widget.rect()
-    origin = widget.mapTo(root, area.topLeft())
-    pixels = [
-        QColor(image.pixel(x, y)).lightness()
-        for y in range(origin.y() + 2, origin.y() + area.height() - 2)
-        for x in range(origin.x() + 2, origin.x() + area.width() - 2)
-    ]
-    background = Counter(pixels).most_common(1)[0][0]
-    return sum(1 for value in pixels if abs(value - background) > 80)
-
-
 @pytest.fixture
-def fair(empty_db):
-    return build_small_fair(empty_db)
-
-
-@pytest.fixture
-def page(qtbot, empty_db, fair, settings) -> BoothPage:
+def page(qtbot, sync_ctx, fair, settings) -> BoothPage:
     settings.set(STATION_NAME, "Booth A-01")
-    ctx = AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
-    page = BoothPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1280, 800)
-    with qtbot.waitActive(page):
-        page.show()
-        page.activateWindow()
-    page.activated()
+    page = BoothPage(sync_ctx)
+    show_page(qtbot, page)
     assert page.bind_to(fair.factory_a)
     return page
 
@@ -198,12 +170,7 @@ def test_the_booth_page_on_the_demo_fair(qtbot, demo_ctx, artifacts_dir: Path) -
         code = code_for_visitor(session, visitor.id)
         name = visitor.name
     page = BoothPage(demo_ctx)
-    qtbot.addWidget(page)
-    page.resize(1280, 800)
-    with qtbot.waitActive(page):
-        page.show()
-        page.activateWindow()
-    page.activated()
+    show_page(qtbot, page)
     assert page.bind_to(factory.id)
     _scan(qtbot, page, code)
     assert page.buyer_name.text() == name
