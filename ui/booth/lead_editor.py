@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from expo.models import LeadRating
 from expo.services.leads import LeadSummary, LeadUpdate
 from ui.booth.models import RATING_TEXT
+from ui.widgets.factory_files import show_status
 
 DEFAULT_FOLLOW_UP_DAYS = 7
 
@@ -140,6 +141,4 @@ class LeadEditor(QFrame):
         )
 
     def show_result(self, text: str, *, error: bool = False) -> None:
-        colour = "#b91c1c" if error else "#166534"
-        self.message.setStyleSheet(f"color: {colour}; font-weight: 600;")
-        self.message.setText(text)
+        show_status(self.message, text, error=error)

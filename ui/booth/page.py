@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QCompleter,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -65,6 +64,7 @@ from ui.booth.lead_editor import FollowUpField, LeadEditor
 from ui.booth.models import RATING_COLORS, RATING_TEXT, LeadTableModel, local_time
 from ui.context import AppContext
 from ui.settings import BOOTH_FACTORY, STATION_NAME
+from ui.widgets.factory_files import ask_xlsx_path, export_factory_file, show_status
 from ui.widgets.scan_field import ScanField
 
 SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter", "F2")
@@ -573,11 +573,11 @@ class BoothPage(QWidget):
                 )
         except ExpoError as exc:
             return self._form_error(str(exc))
-        self.form_message.setStyleSheet("color: #166534; font-weight: 600;")
-        self.form_message.setText(
+        show_status(
+            self.form_message,
             self.tr("✓ 已保存 Saved: {name} — {products}").format(
                 name=record.visitor_name, products=", ".join(p.sku for p in record.products)
-            )
+            ),
         )
         self.buyer_note.setText(self.tr("已保存 Saved — scan the next buyer"))
         self._card_state("saved")
@@ -592,8 +592,7 @@ class BoothPage(QWidget):
         return True
 
     def _form_error(self, message: str) -> bool:
-        self.form_message.setStyleSheet("color: #b91c1c; font-weight: 600;")
-        self.form_message.setText(message)
+        show_status(self.form_message, message, error=True)
         return False
 
     # -- the lead list
@@ -665,37 +664,23 @@ class BoothPage(QWidget):
     def _ask_export(self) -> None:
         if self.factory is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Export leads"),
-            f"leads-{self.factory.id}.xlsx",
-            "Excel (*.xlsx)",
-        )
+        path = ask_xlsx_path(self, self.tr("Export leads"), f"leads-{self.factory.id}.xlsx")
         if path:
-            self.export_file(Path(path))
+            self.export_file(path)
 
     def export_file(self, path: Path) -> None:
         """Export this factory's inquiries and leads off the GUI thread."""
         assert self.factory is not None
-        factory_id = self.factory.id
-        db = self.ctx.db
-
-        def run() -> InquiryExport:
-            with db.session() as session:
-                return export_inquiries(session, factory_id, path)
 
         def done(result: InquiryExport) -> None:
             self.last_export = result
-            self.form_message.setStyleSheet("color: #166534;")
-            self.form_message.setText(
+            show_status(
+                self.form_message,
                 self.tr("导出 Exported {n} inquiries to {file}").format(
                     n=result.rows, file=result.file
-                )
+                ),
             )
 
-        (
-            self.ctx.tasks.op(run)
-            .on_success(done)
-            .on_failure(lambda exc: self._form_error(str(exc)))
-            .run()
+        export_factory_file(
+            self.ctx, self.factory.id, path, export_inquiries, done, self._form_error
         )
