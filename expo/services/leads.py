@@ -43,22 +43,6 @@ from expo.services.factories import FactoryNotFound
 MAX_TEXT = 2000
 
 
-class BadgeRefused(ExpoError):
-    """A scanned payload that does not identify a buyer; ``status`` says why."""
-
-    def __init__(self, status: BadgeStatus, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class InquiryRefused(ExpoError):
-    pass
-
-
-class LeadNotFound(ExpoError):
-    pass
-
-
 _REFUSALS = {
     BadgeStatus.INVALID: (
         "Not a valid badge of this fair (mistyped, damaged or forged). Scan it again; if it is "
@@ -73,6 +57,23 @@ _REFUSALS = {
         "badge, or send them to the registration desk."
     ),
 }
+
+
+class BadgeRefused(ExpoError):
+    """A scanned payload that does not identify a buyer; ``status`` says why, the message what
+    the booth should do about it."""
+
+    def __init__(self, status: BadgeStatus) -> None:
+        super().__init__(_REFUSALS[status])
+        self.status = status
+
+
+class InquiryRefused(ExpoError):
+    pass
+
+
+class LeadNotFound(ExpoError):
+    pass
 
 
 @dataclass(frozen=True)
@@ -264,10 +265,10 @@ def identify_buyer(session: Session, factory_id: int, payload: str) -> BuyerCard
     lookup = resolve_badge(session, payload)
     if lookup.status != BadgeStatus.OK or lookup.visitor_id is None:
         status = lookup.status if lookup.status != BadgeStatus.OK else BadgeStatus.UNKNOWN
-        raise BadgeRefused(status, _REFUSALS[status])
+        raise BadgeRefused(status)
     visitor = session.get(Visitor, lookup.visitor_id)
     if visitor is None:
-        raise BadgeRefused(BadgeStatus.UNKNOWN, _REFUSALS[BadgeStatus.UNKNOWN])
+        raise BadgeRefused(BadgeStatus.UNKNOWN)
     lead = session.scalar(
         select(Lead).where(Lead.factory_id == factory_id, Lead.visitor_id == visitor.id)
     )
@@ -393,26 +394,7 @@ def record_inquiry(
     inquiry.products = products
     session.add(inquiry)
     session.flush()
-    return InquiryRecord(
-        id=inquiry.id,
-        uuid=inquiry.uuid,
-        lead_id=lead.id,
-        factory_id=factory_id,
-        visitor_id=buyer.visitor_id,
-        visitor_name=buyer.name,
-        company=buyer.company,
-        visitor_type=buyer.visitor_type,
-        products=tuple(ProductRef(p.id, p.sku, p.name) for p in products),
-        quantity=inquiry.quantity,
-        target_price=inquiry.target_price,
-        customisation=customisation,
-        notes=notes,
-        rating=draft.rating,
-        follow_up_on=draft.follow_up_on,
-        at=now,
-        station=station.name,
-        badge_code=buyer.payload,
-    )
+    return _inquiry_record(inquiry, buyer.name, buyer.company, buyer.visitor_type, station.name)
 
 
 class Keep(Enum):
@@ -480,31 +462,39 @@ def list_inquiries(
     )
     if lead_id is not None:
         query = query.where(Inquiry.lead_id == lead_id)
-    records = []
-    for inquiry, visitor, station_name in session.execute(query):
-        records.append(
-            InquiryRecord(
-                id=inquiry.id,
-                uuid=inquiry.uuid,
-                lead_id=inquiry.lead_id,
-                factory_id=inquiry.factory_id,
-                visitor_id=visitor.id,
-                visitor_name=visitor.name,
-                company=visitor.company,
-                visitor_type=visitor.visitor_type,
-                products=tuple(ProductRef(p.id, p.sku, p.name) for p in inquiry.products),
-                quantity=inquiry.quantity,
-                target_price=inquiry.target_price,
-                customisation=inquiry.customisation,
-                notes=inquiry.notes,
-                rating=inquiry.rating,
-                follow_up_on=inquiry.follow_up_on,
-                at=inquiry.at,
-                station=station_name,
-                badge_code=inquiry.badge_code,
-            )
-        )
-    return records
+    return [
+        _inquiry_record(inquiry, visitor.name, visitor.company, visitor.visitor_type, station_name)
+        for inquiry, visitor, station_name in session.execute(query)
+    ]
+
+
+def _inquiry_record(
+    inquiry: Inquiry,
+    name: str,
+    company: str | None,
+    visitor_type: VisitorType,
+    station: str | None,
+) -> InquiryRecord:
+    return InquiryRecord(
+        id=inquiry.id,
+        uuid=inquiry.uuid,
+        lead_id=inquiry.lead_id,
+        factory_id=inquiry.factory_id,
+        visitor_id=inquiry.visitor_id,
+        visitor_name=name,
+        company=company,
+        visitor_type=visitor_type,
+        products=tuple(ProductRef(p.id, p.sku, p.name) for p in inquiry.products),
+        quantity=inquiry.quantity,
+        target_price=inquiry.target_price,
+        customisation=inquiry.customisation,
+        notes=inquiry.notes,
+        rating=inquiry.rating,
+        follow_up_on=inquiry.follow_up_on,
+        at=inquiry.at,
+        station=station,
+        badge_code=inquiry.badge_code,
+    )
 
 
 def list_leads(
@@ -525,14 +515,12 @@ def list_leads(
         .subquery()
     )
     # Plain columns, not ORM objects: a busy booth lists hundreds of leads after every save.
+    # Each is labelled with the LeadSummary field it fills.
     query = (
         select(
             Lead.id,
             Lead.uuid,
-            Lead.rating,
-            Lead.follow_up_on,
-            Lead.notes,
-            Visitor.id,
+            Visitor.id.label("visitor_id"),
             Visitor.name,
             Visitor.company,
             Visitor.visitor_type,
@@ -540,7 +528,10 @@ def list_leads(
             Visitor.phone,
             Visitor.wechat,
             Visitor.email,
-            stats.c.n,
+            Lead.rating,
+            Lead.follow_up_on,
+            Lead.notes,
+            func.coalesce(stats.c.n, 0).label("inquiries"),
             stats.c.first_at,
             stats.c.last_at,
         )
@@ -550,47 +541,13 @@ def list_leads(
     )
     if lead_id is not None:
         query = query.where(Lead.id == lead_id)
-    rows = session.execute(query).all()
     skus = _skus_by_lead(session, factory_id)
-    leads = [
-        LeadSummary(
-            id=lead_id,
-            uuid=lead_uuid,
-            visitor_id=visitor_id,
-            name=name,
-            company=company,
-            visitor_type=visitor_type,
-            consent_share=consent,
-            phone=phone if consent else None,
-            wechat=wechat if consent else None,
-            email=email if consent else None,
-            rating=rating,
-            follow_up_on=follow_up_on,
-            notes=lead_notes,
-            inquiries=count or 0,
-            first_at=first_at,
-            last_at=last_at,
-            skus=tuple(skus.get(lead_id, ())),
-        )
-        for (
-            lead_id,
-            lead_uuid,
-            rating,
-            follow_up_on,
-            lead_notes,
-            visitor_id,
-            name,
-            company,
-            visitor_type,
-            consent,
-            phone,
-            wechat,
-            email,
-            count,
-            first_at,
-            last_at,
-        ) in rows
-    ]
+    leads = []
+    for row in session.execute(query):
+        fields = row._asdict()
+        if not fields["consent_share"]:
+            fields |= {"phone": None, "wechat": None, "email": None}
+        leads.append(LeadSummary(**fields, skus=tuple(skus.get(row.id, ()))))
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
     leads.sort(key=lambda lead: (lead.last_at or epoch, lead.id), reverse=True)
     return leads
