@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from expo.errors import ExpoError
 from expo.models import (
-    Factory,
     Inquiry,
     Lead,
     LeadRating,
@@ -38,7 +37,7 @@ from expo.models import (
 from expo.models.types import UTCDateTime, utcnow
 from expo.services.badges import BadgeStatus, resolve_badge
 from expo.services.events import StationRef
-from expo.services.factories import FactoryNotFound
+from expo.services.factories import require_factory
 
 MAX_TEXT = 2000
 
@@ -199,15 +198,6 @@ class LeadSummary:
         }
 
 
-def _require_factory(session: Session, factory_id: int) -> Factory:
-    factory = session.get(Factory, factory_id)
-    if factory is None:
-        raise FactoryNotFound(
-            f"No factory with id {factory_id}. `python -m expo factories list` shows the ids."
-        )
-    return factory
-
-
 def check_station_acts_for(station: StationRef, factory_id: int) -> None:
     """A booth station logs inquiries for its own factory only; the organisers' office for any
     factory (inquiries taken on paper); a registration desk for none."""
@@ -228,7 +218,7 @@ def check_station_acts_for(station: StationRef, factory_id: int) -> None:
 
 def bind_booth_station(session: Session, name: str, factory_id: int) -> StationRef:
     """Make the station ``name`` the booth of ``factory_id`` (created on first use)."""
-    _require_factory(session, factory_id)
+    require_factory(session, factory_id)
     name = name.strip()
     if not name:
         raise ExpoError("A station needs a name (for example 'Booth A-12').")
@@ -246,7 +236,7 @@ def bind_booth_station(session: Session, name: str, factory_id: int) -> StationR
 def booth_station(session: Session, name: str, factory_id: int) -> StationRef:
     """The booth station ``name`` of ``factory_id``, created on first use. A station already
     bound elsewhere is refused, never silently moved (its leads would change hands)."""
-    _require_factory(session, factory_id)
+    require_factory(session, factory_id)
     station = session.scalar(select(Station).where(Station.name == name.strip()))
     if station is None:
         return bind_booth_station(session, name, factory_id)
@@ -261,7 +251,7 @@ def booth_station(session: Session, name: str, factory_id: int) -> StationRef:
 def identify_buyer(session: Session, factory_id: int, payload: str) -> BuyerCard:
     """The buyer a scanned badge (or typed registration number) belongs to, checked offline
     against the event's key; raises ``BadgeRefused`` for an invalid, unknown or revoked one."""
-    _require_factory(session, factory_id)
+    require_factory(session, factory_id)
     lookup = resolve_badge(session, payload)
     if lookup.status != BadgeStatus.OK or lookup.visitor_id is None:
         status = lookup.status if lookup.status != BadgeStatus.OK else BadgeStatus.UNKNOWN
@@ -429,7 +419,7 @@ def update_lead(
     refused exactly like a lead that does not exist, so its existence does not leak either.
     """
     check_station_acts_for(station, acting_factory)
-    _require_factory(session, acting_factory)
+    require_factory(session, acting_factory)
     lead = session.get(Lead, lead_id)
     if lead is None or lead.factory_id != acting_factory:
         raise LeadNotFound(
@@ -451,7 +441,7 @@ def list_inquiries(
     session: Session, factory_id: int, *, lead_id: int | None = None
 ) -> list[InquiryRecord]:
     """The acting factory's inquiries, newest first (one lead's with ``lead_id``)."""
-    _require_factory(session, factory_id)
+    require_factory(session, factory_id)
     query = (
         select(Inquiry, Visitor, Station.name)
         .join(Visitor, Visitor.id == Inquiry.visitor_id)
@@ -501,7 +491,7 @@ def list_leads(
     session: Session, factory_id: int, *, lead_id: int | None = None
 ) -> list[LeadSummary]:
     """The acting factory's leads, the most recently active first (one lead with ``lead_id``)."""
-    _require_factory(session, factory_id)
+    require_factory(session, factory_id)
     # type_coerce: SQLite hands MIN/MAX of a datetime back as text; the column type reads it.
     stats = (
         select(
