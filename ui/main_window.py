@@ -30,7 +30,9 @@ class MainWindow(QMainWindow):
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
-        self.navigation.setFixedWidth(190)
+        self.navigation.setFixedWidth(210)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.navigation.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.stack = QStackedWidget()
         self.pages: dict[str, QWidget] = {}
         self._keys: list[str] = []
@@ -53,7 +55,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.setStyleSheet(
             "#navigation { background: #1f2a36; color: #dfe6ee; border: none; font-size: 15px; }"
-            "#navigation::item { padding: 12px 14px; }"
+            "#navigation::item { padding: 12px 10px; }"
             "#navigation::item:selected { background: #e8833a; color: white; }"
         )
         self._build_menu()

@@ -231,11 +231,11 @@ def _landscape(card: BadgeCard, spec: PageSpec, style: _Landscape, event_name: s
     label_size = style.band * 0.55
     band_base = band_y + (style.band - label_size * 0.72) / 2
     label, label_size = fit_line(kind.label_zh, w * 0.5, label_size, label_size * 0.6)
-    texts = [TextRun(label, style.margin, band_base, label_size, "#FFFFFF")]
+    texts = [TextRun(label, style.margin, band_base, label_size, kind.text_color)]
     if event_name:
         event_text, event_size = fit_line(event_name, w * 0.45, style.small + 1, style.small - 1)
         texts.append(
-            TextRun(event_text, w - style.margin, band_base, event_size, "#FFFFFF", "right")
+            TextRun(event_text, w - style.margin, band_base, event_size, kind.text_color, "right")
         )
 
     matrix = qr_matrix(card.code)
@@ -282,7 +282,7 @@ def _portrait(card: BadgeCard, spec: PageSpec, event_name: str) -> BadgeDrawing:
     band_y = h - 17 * mm - band_h
     boxes = (Box(0, band_y, w, band_h, kind.color),)
     label, label_size = fit_line(kind.label_zh, w - 2 * margin, 26, 14)
-    texts.append(TextRun(label, w / 2, band_y + 5.2 * mm, label_size, "#FFFFFF", "center"))
+    texts.append(TextRun(label, w / 2, band_y + 5.2 * mm, label_size, kind.text_color, "center"))
 
     names, name_size = fit_block(card.name, w - 2 * margin, 46, 16, break_anywhere=False)
     y = band_y - 8 * mm - name_size * 0.75

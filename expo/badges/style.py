@@ -1,10 +1,15 @@
-"""A visitor type's look on a badge: its names and colour, from ``expo.text.labels``."""
+"""A visitor type's look on a badge: its names and colours, from ``expo.text.labels``.
+
+The band's text colour is chosen by contrast, so a light band (the grey of "other") gets
+dark text and every type stays readable.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
 
+from expo.colors import text_color_on
 from expo.models import VisitorType
 from expo.text.labels import VISITOR_TYPE_COLORS, VISITOR_TYPE_LABELS
 
@@ -13,13 +18,15 @@ from expo.text.labels import VISITOR_TYPE_COLORS, VISITOR_TYPE_LABELS
 class TypeStyle:
     label_zh: str
     label_en: str
-    color: str
+    color: str  # the band
+    text_color: str  # text printed on the band
 
 
 @cache
 def _style(kind: VisitorType) -> TypeStyle:
     zh, en = VISITOR_TYPE_LABELS[kind]
-    return TypeStyle(zh, en, VISITOR_TYPE_COLORS[kind])
+    color = VISITOR_TYPE_COLORS[kind]
+    return TypeStyle(zh, en, color, text_color_on(color))
 
 
 def type_style(visitor_type: VisitorType | str) -> TypeStyle:

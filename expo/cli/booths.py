@@ -8,7 +8,8 @@ booths unassign BOOTH                    take the factory off a booth
 booths lock BOOTH / booths unlock BOOTH  a locked booth keeps what it holds
 booths exclude FACTORY_ID BOOTH          never this factory in this booth
 booths check                             the rules on the plan as it stands
-booths import FILE.csv|FILE.json         replace the halls' booths by the file's
+booths import FILE.csv|.json|.dxf [--hall A]
+                                         replace the halls' booths by the file's
 booths export FILE.csv|FILE.json         the plan as a spreadsheet or JSON
 booths export-pdf FILE.pdf               the floor plan, one page per hall
 booths export-xlsx FILE.xlsx             the exhibitor list by hall and booth
@@ -107,9 +108,18 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     check.set_defaults(handler=run_check)
 
     imp = commands.add_parser(
-        "import", parents=[common], help="import a plan (.csv or .json); replaces those halls"
+        "import",
+        parents=[common],
+        help="import a plan (.csv, .json or .dxf); replaces those halls' booths",
+        description="Import a plan. CSV and JSON name their halls; a DXF drawing holds one "
+        "hall (--hall): closed rectangles on the booth layer become booths, a rectangle on "
+        "the HALL layer is the hall's outline, TEXT inside a booth its code.",
     )
     imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("--hall", metavar="CODE", help="DXF only: the hall the drawing shows")
+    imp.add_argument(
+        "--layer", metavar="NAME", help="DXF only: the booth layer (default BOOTHS or 展位)"
+    )
     imp.set_defaults(handler=run_import)
 
     exp = commands.add_parser("export", parents=[common], help="export the plan (.csv or .json)")
@@ -277,7 +287,7 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> Output:
 def run_import(args: argparse.Namespace, ctx: CliContext) -> Output:
     db = ctx.open_db()
     with db.begin() as session:
-        result = import_plan(session, args.file)
+        result = import_plan(session, args.file, hall=args.hall, layer=args.layer)
     text = (
         f"Imported {args.file}: {result.halls_created} new halls, {result.booths_created} new "
         f"booths, {result.booths_updated} updated, {result.booths_removed} removed."

@@ -14,10 +14,14 @@ from expo.cli.context import CliContext, Output
 from expo.cli.shapes import command_group
 from expo.models import VisitorType
 from expo.services.events import ensure_station
-from expo.services.registry import InvalidVisitor, NewVisitor, add_visitor, search_visitors
+from expo.services.registry import (
+    NewVisitor,
+    add_visitor,
+    parse_visitor_type,
+    search_visitors,
+)
 from expo.services.visitor_export import VisitorFilter, export_visitors
 from expo.services.visitor_import import check_mapping, prepare_import, run_import
-from expo.text.visitor_types import visitor_type_from_label
 
 DEFAULT_STATION = "Command line"
 
@@ -113,23 +117,13 @@ def run_search(args: argparse.Namespace, ctx: CliContext) -> Output:
     return Output([hit.as_json() for hit in hits], text)
 
 
-def _type_argument(value: str | None) -> VisitorType | None:
-    if value is None:
-        return None
-    found = visitor_type_from_label(value)
-    if found is None:
-        choices = ", ".join(t.value for t in VisitorType)
-        raise InvalidVisitor(f"Unknown visitor type {value!r}; use one of: {choices}.")
-    return found
-
-
 def run_add(args: argparse.Namespace, ctx: CliContext) -> Output:
     db = ctx.open_db()
     new = NewVisitor(
         name=args.name,
         phone=args.phone,
         company=args.company,
-        visitor_type=_type_argument(args.visitor_type),
+        visitor_type=parse_visitor_type(args.visitor_type),
         wechat=args.wechat,
     )
     # A duplicate raises DuplicateVisitor, whose message names the existing visitor's id.
@@ -144,7 +138,7 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
     db = ctx.open_db()
     where = VisitorFilter(
         query=args.query,
-        visitor_type=_type_argument(args.visitor_type),
+        visitor_type=parse_visitor_type(args.visitor_type),
         import_batch_id=args.batch,
     )
     with db.session() as session:

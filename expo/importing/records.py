@@ -59,11 +59,10 @@ _WECHAT_JUNK = {
 _FIELDS = tuple(Field)  # iterating an Enum class is slow; a row needs it 100,000 times
 
 
-@dataclass
-class VisitorRecord:
-    """A row's visitor, cleaned."""
+@dataclass(kw_only=True)
+class VisitorDetails:
+    """What is known of a person: a row's cleaned cells, or a visitor as an import leaves them."""
 
-    row: int
     name: str
     phone: str | None = None
     wechat: str | None = None
@@ -72,8 +71,15 @@ class VisitorRecord:
     city: str | None = None
     email: str | None = None
     registration_no: str | None = None
-    consent: bool | None = None
     notes: str | None = None
+
+
+@dataclass(kw_only=True)
+class VisitorRecord(VisitorDetails):
+    """A row's visitor, cleaned."""
+
+    row: int
+    consent: bool | None = None  # None: the row does not say
     warnings: list[str] = field(default_factory=list)
 
 

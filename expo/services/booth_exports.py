@@ -142,7 +142,7 @@ def export_plan_pdf(session: Session, path: Path) -> ExportResult:
                 canvas.setFillColor(black)
             if booth.factory_name:
                 _draw_name(
-                    canvas, font, _short_name(booth.factory_name), bx, by, bw, bd - code_size - 2
+                    canvas, font, short_name(booth.factory_name), bx, by, bw, bd - code_size - 2
                 )
         _draw_legend(canvas, font, categories, margin, margin, page_w - 2 * margin, legend_h)
         canvas.showPage()
@@ -150,7 +150,7 @@ def export_plan_pdf(session: Session, path: Path) -> ExportResult:
     return ExportResult(path, len(halls), len(booths))
 
 
-def _short_name(name: str) -> str:
+def short_name(name: str) -> str:
     """The brand part of 佛山市恒泰户外家具有限公司: what fits on a 3 m booth."""
     for suffix in ("有限责任公司", "有限公司", "股份公司", "公司"):
         if name.endswith(suffix):

@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
+from expo.importing.columns import column_letter
 from expo.models import Category, Product
 from expo.progress import Progress
 from expo.services.catalogue import (
@@ -190,8 +191,8 @@ def map_header(rows: list[list[Any]], file_name: str) -> tuple[int, dict[str, in
             if name in columns:
                 raise CatalogueFileError(
                     f"Row {index + 1} of {file_name} has two columns for "
-                    f"{FIELD_LABELS[name]} ({_column_letter(columns[name])} and "
-                    f"{_column_letter(column)}); rename or delete one."
+                    f"{FIELD_LABELS[name]} ({column_letter(columns[name])} and "
+                    f"{column_letter(column)}); rename or delete one."
                 )
             columns[name] = column
         if "sku" in columns and "name" in columns:
@@ -201,15 +202,6 @@ def map_header(rows: list[list[Any]], file_name: str) -> tuple[int, dict[str, in
         f"first {HEADER_SEARCH_ROWS} rows. Put the column names in the first row, for example: "
         "货号 | 名称 | 类目 | 起订量 | 最低价 | 最高价 | 可定制 | OEM | 交期 | 图片."
     )
-
-
-def _column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(ord("A") + remainder) + letters
-    return letters
 
 
 @dataclass(frozen=True)

@@ -288,7 +288,7 @@ def _next_code(session: Session, hall: Hall, taken: set[str] | None = None) -> s
 def _check_code(session: Session, code: str, booth_id: int | None = None) -> str:
     code = code.strip().upper()
     if not code or len(code) > 16:
-        raise PlanError("A booth code is 1-16 characters, like A-12.")
+        raise PlanError("Type a booth code of 1-16 characters, like A-12.")
     existing = session.scalar(select(Booth.id).where(Booth.code == code))
     if existing is not None and existing != booth_id:
         raise PlanError(f"Booth code {code} is taken; choose another.")
@@ -524,8 +524,21 @@ def update_booth(
     """Change a booth's code, kind or flags. Setting ``prominence`` makes it manual;
     ``prominence_manual=False`` gives the derived score back."""
     booth = _booth(session, booth_id)
-    if code is not None:
-        booth.code = _check_code(session, code, booth.id)
+    # Everything is checked before anything changes: a refused edit leaves the booth as it was.
+    if prominence is not None and not (math.isfinite(prominence) and 0 <= prominence <= 100):
+        raise PlanError(
+            f"Prominence {prominence:g} is out of range: type a score from 0 to 100, or derive "
+            "it again from the booth's place."
+        )
+    stays_locked = booth.locked if locked is None else locked
+    if excluded and stays_locked and booth.factory_id is not None:
+        raise PlanError(
+            f"Booth {booth.code} is locked with its factory; unlock it (or unassign the factory) "
+            "before excluding it."
+        )
+    new_code = _check_code(session, code, booth.id) if code is not None else None
+    if new_code is not None:
+        booth.code = new_code
     if kind is not None:
         booth.kind = kind
     if is_corner is not None:
@@ -535,8 +548,6 @@ def update_booth(
     if near_entrance is not None:
         booth.near_entrance = near_entrance
     if prominence is not None:
-        if not 0 <= prominence <= 100:
-            raise PlanError("Prominence is a score from 0 to 100.")
         booth.prominence = round(float(prominence), 1)
         booth.prominence_manual = True
     elif prominence_manual is not None:
@@ -544,7 +555,7 @@ def update_booth(
     if locked is not None:
         booth.locked = locked
     if excluded is not None:
-        if excluded and booth.factory_id is not None and not booth.locked:
+        if excluded:
             booth.factory_id = None  # an excluded booth is offered to nobody
         booth.excluded = excluded
     if notes is not None:

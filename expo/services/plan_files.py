@@ -1,4 +1,5 @@
-"""Hall plans in and out as CSV or JSON: the organiser's own spreadsheet of booths.
+"""Hall plans in and out as CSV or JSON: the organiser's own spreadsheet of booths (DXF
+drawings come in through expo.services.plan_dxf).
 
 CSV: one row per booth with the columns of ``CSV_COLUMNS``; only hall, code, x_m, y_m, width_m
 and depth_m are required. A hall missing from the event is created (hall_width_m/hall_depth_m,
@@ -181,8 +182,18 @@ def plan_as_csv(session: Session) -> str:
 # -- import --------------------------------------------------------------------------------------
 
 
-def import_plan(session: Session, path: Path) -> ImportResult:
-    """Read a plan file (.csv or .json) into the event, all or nothing."""
+def import_plan(
+    session: Session, path: Path, *, hall: str | None = None, layer: str | None = None
+) -> ImportResult:
+    """Read a plan file (.csv, .json or .dxf) into the event, all or nothing.
+
+    A DXF drawing holds one hall's outlines: ``hall`` names it, ``layer`` the booth layer
+    (see expo.services.plan_dxf).
+    """
+    if path.suffix.lower() == ".dxf":
+        from expo.services.plan_dxf import import_plan_dxf
+
+        return import_plan_dxf(session, path, hall, booth_layer=layer)
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -194,7 +205,9 @@ def import_plan(session: Session, path: Path) -> ImportResult:
     elif suffix == ".csv":
         halls, booths = _parse_csv(text, path.name)
     else:
-        raise PlanError(f"Import a plan from .csv or .json, not {suffix or 'a file without type'}.")
+        raise PlanError(
+            f"Import a plan from .csv, .json or .dxf, not {suffix or 'a file without type'}."
+        )
     if not booths and not halls:
         raise PlanError(f"{path.name} holds no booths; nothing was imported.")
     return _apply(session, halls, booths)

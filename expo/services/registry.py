@@ -90,9 +90,13 @@ def find_likely_duplicates(
     return visitor_hits(session, list(dict.fromkeys(ids)))
 
 
-def _visitor_type(value: VisitorType | str | None) -> VisitorType:
+def parse_visitor_type(value: VisitorType | str | None) -> VisitorType | None:
+    """A visitor type from a type, its value or a label people write (淘宝店主); None if empty.
+
+    Raises ``InvalidVisitor`` naming the choices for a label it does not know.
+    """
     if value is None or value == "":
-        return VisitorType.OTHER
+        return None
     if isinstance(value, VisitorType):
         return value
     found = visitor_type_from_label(value)
@@ -126,7 +130,7 @@ def add_visitor(
     wechat = clean_text(new.wechat)
     if phone is None and wechat is None:
         raise InvalidVisitor("Give a phone number or a WeChat id, so the visitor can be found.")
-    visitor_type = _visitor_type(new.visitor_type)
+    visitor_type = parse_visitor_type(new.visitor_type) or VisitorType.OTHER
     registration_no = clean_text(new.registration_no)
 
     if not force:

@@ -44,7 +44,7 @@ from expo.importing.columns import (
     parse_mapping_override,
 )
 from expo.importing.reader import Row, Table, read_table
-from expo.importing.records import Rejection, VisitorRecord, parse_row
+from expo.importing.records import Rejection, VisitorDetails, VisitorRecord, parse_row
 from expo.models import ImportBatch, Visitor, VisitorSearchKey, VisitorSource, VisitorType
 from expo.models.base import table_of
 from expo.models.types import utcnow
@@ -253,22 +253,13 @@ class ImportReport:
 _MERGED_FIELDS = ("phone", "wechat", "company", "visitor_type", "city", "email", "registration_no")
 
 
-@dataclass(eq=False)
-class _Person:
+@dataclass(eq=False, kw_only=True)
+class _Person(VisitorDetails):
     """A visitor as the import will leave them: from the database or new in this file."""
 
     visitor_id: int | None
     first_row: int
-    name: str
-    phone: str | None = None
-    wechat: str | None = None
-    company: str | None = None
-    visitor_type: VisitorType = VisitorType.OTHER
-    city: str | None = None
-    email: str | None = None
-    registration_no: str | None = None
     consent: bool = False
-    notes: str | None = None
     version_id: int = 1
     changed: bool = False
 
@@ -740,6 +731,8 @@ def run_import(
                 session.rollback()
                 report = _as_dry_run(report)
             else:
+                if progress is not None:
+                    progress.check()  # a Cancel pressed during the last writes still counts
                 session.commit()
         except BaseException:
             session.rollback()

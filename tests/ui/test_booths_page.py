@@ -9,12 +9,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from sqlalchemy import select
 
-from expo.models import Booth, Factory
+from expo.models import Booth, BoothKind, Factory
 from expo.services.booth_exports import TOP100_GOLD, lighten
 from expo.services.hall_plans import create_hall, list_booths
 from ui.booths.page import BoothsPage
 from ui.booths.view import Tool
 from ui.context import AppContext
+from ui.main_window import MainWindow
 from ui.ops import TaskRunner
 
 
@@ -154,3 +155,112 @@ def test_a_factory_dropped_on_a_booth_is_placed_with_the_checks(qtbot, demo_ctx)
         if page.factories.item(r).data(Qt.ItemDataRole.UserRole) == small.id
     )
     assert booth.code in row.text()
+
+
+def test_the_page_fits_the_main_window_at_1280x800(qtbot, demo_ctx, artifacts_dir: Path) -> None:
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitExposed(window)
+    page = window.show_page("booths")
+    assert isinstance(page, BoothsPage)
+    qtbot.wait(50)
+    # The page fits beside the navigation, so the window keeps the size it was given.
+    room = 1280 - window.navigation.width()
+    assert page.minimumSizeHint().width() <= room
+    assert window.width() == 1280 and window.height() == 800
+    assert page.width() <= room
+    key_buttons = [
+        *page.tool_buttons.values(),
+        *page.edit_buttons.values(),
+        page.assign_button,
+        page.time_limit,
+        page.files_button,
+        page.hall_box,
+    ]
+    for widget in key_buttons:
+        assert widget.isVisible(), widget
+        corner = widget.mapTo(page, widget.rect().bottomRight())
+        assert corner.x() <= page.width() and corner.y() <= page.height(), widget
+    # The plan itself gets the larger part of the page.
+    assert page.view.width() >= page.width() // 2
+    window.grab().save(str(artifacts_dir / "booths-page-1280x800.png"))
+
+
+def _booth_row(ctx: AppContext, booth_id: int) -> Booth:
+    with ctx.db.session() as session:
+        booth = session.get(Booth, booth_id)
+        assert booth is not None
+        session.expunge(booth)
+        return booth
+
+
+def test_booth_properties_are_edited_in_the_panel_with_undo(
+    qtbot, hall_ctx, artifacts_dir: Path
+) -> None:
+    page = BoothsPage(hall_ctx)
+    qtbot.addWidget(page)
+    page.resize(1090, 760)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.add_row(0, 0, 3, 3, 3)
+    panel = page.properties
+    assert not panel.fields.isEnabled()  # nothing selected yet
+    middle = next(i.booth for i in page.scene.items_by_booth.values() if i.booth.code == "A-02")
+    page.select_booths([middle.id])
+    assert panel.fields.isEnabled() and panel.code.text() == "A-02"
+    assert panel.prominence_state.text().startswith("derived")
+    assert not panel.derive_button.isEnabled()
+
+    panel.code.setText("a-20")
+    panel.kind.setCurrentIndex(panel.kind.findData(BoothKind.ISLAND))
+    panel.flags["on_main_aisle"].setChecked(True)
+    panel.flags["locked"].setChecked(True)
+    panel.prominence.setValue(77)
+    panel.notes.setPlainText("柱子 pillar")
+    qtbot.mouseClick(panel.apply_button, Qt.MouseButton.LeftButton)
+    saved = _booth_row(hall_ctx, middle.id)
+    assert (saved.code, saved.kind, saved.on_main_aisle, saved.locked) == (
+        "A-20",
+        BoothKind.ISLAND,
+        True,
+        True,
+    )
+    assert (saved.prominence, saved.prominence_manual, saved.notes) == (77, True, "柱子 pillar")
+    # The booth stays selected and the panel shows what was saved.
+    assert panel.booth is not None and panel.booth.code == "A-20"
+    assert panel.prominence_state.text().startswith("set by hand")
+    assert "A-20" in page.scene.items_by_booth[middle.id].toolTip()
+    page.grab().save(str(artifacts_dir / "booths-properties-panel.png"))
+
+    # A taken code is refused with a message; what was typed stays in the panel.
+    panel.code.setText("A-01")
+    panel.flags["excluded"].setChecked(True)
+    qtbot.mouseClick(panel.apply_button, Qt.MouseButton.LeftButton)
+    assert "taken; choose another" in panel.message.text()
+    assert "taken" in page.status.text()
+    assert panel.code.text() == "A-01" and panel.flags["excluded"].isChecked()
+    assert _booth_row(hall_ctx, middle.id).code == "A-20"
+    page.grab().save(str(artifacts_dir / "booths-properties-refused.png"))
+
+    # Derive again gives the place's score back; undo puts the hand-set score back.
+    qtbot.mouseClick(panel.revert_button, Qt.MouseButton.LeftButton)
+    assert panel.code.text() == "A-20"
+    qtbot.mouseClick(panel.derive_button, Qt.MouseButton.LeftButton)
+    derived = _booth_row(hall_ctx, middle.id)
+    assert not derived.prominence_manual and derived.prominence != 77
+    undo = page.edit_buttons["undo"]
+    assert undo.isEnabled() and "Derived the prominence" in undo.toolTip()
+    qtbot.mouseClick(undo, Qt.MouseButton.LeftButton)
+    assert _booth_row(hall_ctx, middle.id).prominence == 77
+    page.undo_stack.undo()
+    restored = _booth_row(hall_ctx, middle.id)
+    assert (restored.code, restored.kind, restored.locked, restored.notes) == (
+        "A-02",
+        middle.kind,
+        False,
+        None,
+    )
+    assert restored.prominence == middle.prominence and not restored.prominence_manual
+    assert panel.code.text() == "A-02"  # still selected, the panel follows the undo

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 import zxingcpp
 from PIL import Image
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QPushButton
 from sqlalchemy import func, select
 
 from expo.models import Badge, BadgePrint, CheckIn, Visitor, VisitorType
@@ -19,9 +21,16 @@ from tests.people import add_visitor
 from ui.context import AppContext
 from ui.desk.page import DeskPage
 from ui.desk.result_panel import AMBER, GREEN, RED
+from ui.desk.settings_dialog import DeskSettingsDialog
 from ui.ops import TaskRunner
 from ui.printing.badge_printer import BadgePrinter
-from ui.settings import DESK_PRINT_MODE, PRINT_ON_CHECK_IN, STATION_NAME
+from ui.settings import (
+    DESK_BADGE_LAYOUT,
+    DESK_PRINT_KEY,
+    DESK_PRINT_MODE,
+    PRINT_ON_CHECK_IN,
+    STATION_NAME,
+)
 
 
 class RecordingSound:
@@ -178,10 +187,91 @@ def test_print_on_key_prints_a_decodable_badge_and_counts_reprints(
         assert session.scalar(select(func.count()).select_from(BadgePrint)) == 2
 
 
+def _in_settings_dialog(qtbot, desk: DeskPage, act: Callable[[DeskSettingsDialog], None]) -> bool:
+    """Open the desk settings as the user does (a modal dialog) and let ``act`` work in it."""
+
+    def interact() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, DeskSettingsDialog)
+        try:
+            act(dialog)
+        finally:
+            if dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted:
+                dialog.reject()  # never leave the test waiting in exec()
+
+    QTimer.singleShot(0, interact)
+    accepted = desk.open_settings()
+    qtbot.waitUntil(desk.isActiveWindow)  # the desk takes the keys back
+    return accepted
+
+
+def _ok(dialog: DeskSettingsDialog) -> QPushButton:
+    return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def test_a_print_key_chosen_in_the_settings_dialog_prints_and_is_kept(
+    qtbot, desk: DeskPage, empty_db, visitors, settings, tmp_path: Path, artifacts_dir: Path
+) -> None:
+    seen: dict[str, str] = {}
+
+    def change_key(dialog: DeskSettingsDialog) -> None:
+        dialog.key_edit.clear()
+        qtbot.keyClick(dialog.key_edit, Qt.Key.Key_P)  # a key scanners type: refused
+        qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+        seen["refusal"] = dialog.message.text()
+        assert dialog.isVisible() and settings.get(DESK_PRINT_KEY) == "F2"
+        dialog.key_edit.clear()
+        qtbot.keyClick(dialog.key_edit, Qt.Key.Key_F6)
+        dialog.layout_combo.setCurrentIndex(dialog.layout_combo.findData("a6"))
+        dialog.grab().save(str(artifacts_dir / "desk-settings-dialog.png"))
+        qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+
+    assert _in_settings_dialog(qtbot, desk, change_key)
+    assert "Scanners type P" in seen["refusal"]
+    assert settings.get(DESK_PRINT_KEY) == "F6"
+    assert settings.get(DESK_BADGE_LAYOUT) == "a6"
+    assert "F6" in desk.print_button.text() and "F6" in desk.shortcut_hint()
+    desk.grab().save(str(artifacts_dir / "desk-after-settings.png"))
+
+    code = _code(empty_db, visitors["zhang"])
+    desk.scan.setText(code)
+    desk.scan.finish_scan()
+    printed = tmp_path / "printed.pdf"
+    qtbot.keyClick(desk.scan, Qt.Key.Key_F2)  # the old key does nothing any more
+    assert not printed.exists()
+    qtbot.keyClick(desk.scan, Qt.Key.Key_F6)
+    assert printed.exists()
+    info = subprocess.run(["pdfinfo", str(printed)], capture_output=True, text=True).stdout
+    assert "297 x 420 pts" in info  # A6, the layout chosen in the dialog
+    subprocess.run(["pdftoppm", "-png", "-r", "203", str(printed), str(tmp_path / "p")], check=True)
+    page = next(tmp_path.glob("p-*.png"))
+    assert [r.text for r in zxingcpp.read_barcodes(Image.open(page))] == [code]
+
+    # The next start of the desk uses the saved key.
+    again = DeskPage(desk.ctx, sound=RecordingSound(), printer=desk.printer)
+    qtbot.addWidget(again)
+    assert "F6" in again.print_button.text()
+    assert again.print_shortcut.key() == QKeySequence("F6")
+
+
+def test_cancel_in_the_settings_dialog_keeps_the_print_key(qtbot, desk: DeskPage, settings) -> None:
+    def cancel(dialog: DeskSettingsDialog) -> None:
+        qtbot.keyClick(dialog.key_edit, Qt.Key.Key_F7)
+        dialog.reject()
+
+    assert not _in_settings_dialog(qtbot, desk, cancel)
+    assert settings.get(DESK_PRINT_KEY) == "F2"
+    assert desk.print_shortcut.key() == QKeySequence("F2")
+
+
 def test_auto_print_prints_on_a_first_check_in_only(
     qtbot, desk: DeskPage, empty_db, visitors
 ) -> None:
-    desk.print_mode.setCurrentIndex(desk.print_mode.findData(PRINT_ON_CHECK_IN))
+    def auto_mode(dialog: DeskSettingsDialog) -> None:
+        dialog.mode_combo.setCurrentIndex(dialog.mode_combo.findData(PRINT_ON_CHECK_IN))
+        qtbot.mouseClick(_ok(dialog), Qt.MouseButton.LeftButton)
+
+    assert _in_settings_dialog(qtbot, desk, auto_mode)
     assert desk.ctx.settings.get(DESK_PRINT_MODE) == PRINT_ON_CHECK_IN
     printed: list[int] = []
     desk.badge_printed.connect(printed.append)

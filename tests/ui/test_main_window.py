@@ -82,3 +82,13 @@ def test_navigation_switches_pages_by_keyboard(qtbot, demo_ctx) -> None:
     from ui.settings import LAST_PAGE
 
     assert demo_ctx.settings.get(LAST_PAGE) == "visitors"
+
+
+def test_every_navigation_entry_fits_without_scrolling(qtbot, demo_ctx) -> None:
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    navigation = window.navigation
+    # The widest entry, with the stylesheet's padding, fits the list: nothing is cut or scrolled.
+    assert navigation.sizeHintForColumn(0) <= navigation.viewport().width()
+    assert not navigation.horizontalScrollBar().isVisible()

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QProgressDialog, QPushButton
 from sqlalchemy import func, select
 
 from expo.importing.columns import Field
-from expo.models import Visitor
+from expo.models import ImportBatch, Visitor, VisitorSearchKey
+from expo.progress import Cancelled
+from expo.services import visitor_import
 from expo.services.registry import search_visitors
+from tests.people import add_visitor
 from tests.registration_files import write_csv, write_messy_xlsx
 from ui.context import AppContext
 from ui.main_window import MainWindow
@@ -89,7 +94,7 @@ def test_the_import_preview_shows_the_mapping_and_lets_a_column_be_fixed(
     dialog.start_import()
     qtbot.waitUntil(lambda: bool(reports))
     assert (reports[0].created, reports[0].merged, reports[0].unchanged) == (5, 1, 1)
-    assert "row 7: no name" in dialog.result.toPlainText()
+    assert "row 7: no name" in dialog.summary.toPlainText()
     assert _visitor_count(empty_ctx) == 5
     dialog.grab().save(str(artifacts_dir / "import-done.png"))
 
@@ -288,3 +293,64 @@ def test_the_page_exports_what_the_search_shows(
     qtbot.waitUntil(lambda: "Exported" in page.status.text())
     rows = CalamineWorkbook.from_path(str(target)).get_sheet_by_index(0).to_python()
     assert [int(r[0]) for r in rows[1:]] == shown
+
+
+def test_cancel_during_an_import_on_the_real_thread_pool_leaves_the_event_as_it_was(
+    qtbot, empty_db, settings: Settings, tmp_path: Path, monkeypatch, artifacts_dir: Path
+) -> None:
+    # The real pool: reading and importing run on worker threads, results come back queued.
+    ctx = AppContext(db=empty_db, tasks=TaskRunner(QThreadPool()), settings=settings)
+    with empty_db.begin() as session:
+        known = add_visitor(session, "张伟", None, phone="+8613800138000")
+    keys_before = _search_key_count(ctx)
+    rows = [["姓名", "手机", "公司"], ["张伟", "13800138000", "义乌小商品"]] + [
+        [f"访客{n}", f"1390000{n:04d}", "宁波家居"] for n in range(300)
+    ]
+    path = write_csv(tmp_path / "visitors.csv", rows, "gbk")
+
+    # Hold the worker after every row is written in its transaction, until Cancel is pressed:
+    # the Cancel then lands at the worst moment, just before the commit.
+    written, release = threading.Event(), threading.Event()
+    index_companies = visitor_import.index_companies
+
+    def held(session, companies) -> None:  # noqa: ANN001
+        index_companies(session, companies)
+        written.set()
+        release.wait(30)
+
+    monkeypatch.setattr(visitor_import, "index_companies", held)
+    dialog = ImportDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.load(path)
+    qtbot.waitUntil(lambda: dialog.prepared is not None)
+    assert dialog.import_button.isEnabled()
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    try:
+        qtbot.waitUntil(written.is_set, timeout=20_000)
+        progress = dialog.findChild(QProgressDialog)
+        assert progress is not None
+        qtbot.waitUntil(progress.isVisible)  # shown after its minimum duration
+        dialog.grab().save(str(artifacts_dir / "import-cancelling.png"))
+        cancel = progress.findChild(QPushButton)
+        assert dialog.import_op is not None and cancel is not None
+        with qtbot.waitSignal(dialog.import_op.signals.failed, timeout=20_000) as blocker:
+            qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+            release.set()
+    finally:
+        release.set()
+        ctx.tasks.wait_for_done()
+    assert isinstance(blocker.args[0], Cancelled)
+    qtbot.waitUntil(lambda: "Cancelled" in dialog.message.text())
+    assert dialog.import_button.isEnabled()  # the person may try again
+
+    with empty_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Visitor)) == 1
+        assert session.scalar(select(func.count()).select_from(ImportBatch)) == 0
+        assert session.get(Visitor, known).company is None  # the merge was rolled back too
+    assert _search_key_count(ctx) == keys_before
+
+
+def _search_key_count(ctx: AppContext) -> int:
+    with ctx.db.session() as session:
+        return session.scalar(select(func.count()).select_from(VisitorSearchKey)) or 0

@@ -26,8 +26,12 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPushButton,
+    QScrollArea,
     QSplitter,
+    QTabWidget,
+    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -43,7 +47,12 @@ from expo.services.booth_assignment import (
     assign_by_hand,
     list_factories_for_plan,
 )
-from expo.services.booth_exports import export_exhibitors_xlsx, export_plan_pdf, lighten
+from expo.services.booth_exports import (
+    export_exhibitors_xlsx,
+    export_plan_pdf,
+    lighten,
+    short_name,
+)
 from expo.services.events import list_categories
 from expo.services.hall_plans import (
     HallSnapshot,
@@ -57,8 +66,10 @@ from expo.services.hall_plans import (
     restore_hall_snapshot,
     set_booth_rect,
     split_booth,
+    update_booth,
 )
-from ui.booths.scene import PlanScene, short_name
+from ui.booths.properties import BoothPropertiesPanel
+from ui.booths.scene import PlanScene
 from ui.booths.view import FACTORY_MIME, PlanCallbacks, PlanView, Tool
 from ui.context import AppContext
 
@@ -136,80 +147,128 @@ class BoothsPage(QWidget):
 
     # -- layout
     def _build(self) -> None:
+        # Two rows, so that the page fits a 1280 px window beside the navigation: the editing
+        # tools in a toolbar (whatever does not fit folds into its » menu), the assignment and
+        # the files below.
         self.hall_box = QComboBox()
+        self.hall_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.hall_box.setToolTip(self.tr("Hall 展馆"))
         self.hall_box.currentIndexChanged.connect(self._hall_chosen)
+        self.toolbar = QToolBar()
+        self.toolbar.setMovable(False)
+        self.toolbar.setFloatable(False)
+        self.toolbar.addWidget(QLabel(self.tr("Hall 展馆 ")))
+        self.toolbar.addWidget(self.hall_box)
+        self.toolbar.addSeparator()
         tools = QButtonGroup(self)
         tools.setExclusive(True)
         self.tool_buttons: dict[Tool, QToolButton] = {}
-        bar = QHBoxLayout()
-        bar.addWidget(QLabel(self.tr("Hall 展馆")))
-        bar.addWidget(self.hall_box)
-        for tool, label in (
-            (Tool.SELECT, self.tr("Select 选择")),
-            (Tool.ADD, self.tr("Add 添加")),
-            (Tool.ROW, self.tr("Row 整排")),
-            (Tool.PAN, self.tr("Pan 平移")),
+        for tool, label, tip in (
+            (
+                Tool.SELECT,
+                self.tr("Select 选择"),
+                self.tr(
+                    "Click or drag to select; drag a booth to move it, Shift+drag to resize it"
+                ),
+            ),
+            (Tool.ADD, self.tr("Add 添加"), self.tr("Drag a rectangle on free floor")),
+            (Tool.ROW, self.tr("Row 整排"), self.tr("Drag along a line: a row of booths")),
+            (Tool.PAN, self.tr("Pan 平移"), self.tr("Drag to move the view; the wheel zooms")),
         ):
             button = QToolButton()
             button.setText(label)
+            button.setToolTip(tip)
             button.setCheckable(True)
             button.clicked.connect(lambda _=False, t=tool: self.view.set_tool(t))
             tools.addButton(button)
             self.tool_buttons[tool] = button
-            bar.addWidget(button)
+            self.toolbar.addWidget(button)
         self.tool_buttons[Tool.SELECT].setChecked(True)
         self.row_size = QComboBox()
+        self.row_size.setToolTip(self.tr("The size of each booth of a row"))
         for width, depth in ROW_SIZES:
             self.row_size.addItem(f"{width:g} x {depth:g} m", (width, depth))
         self.row_size.currentIndexChanged.connect(
             lambda _: setattr(self.view, "row_size", self.row_size.currentData())
         )
-        bar.addWidget(self.row_size)
+        self.toolbar.addWidget(self.row_size)
         self.grid = QDoubleSpinBox()
         self.grid.setRange(0.0, 6.0)
         self.grid.setSingleStep(0.5)
         self.grid.setValue(1.0)
+        self.grid.setPrefix(self.tr("Grid "))
         self.grid.setSuffix(" m")
         self.grid.setToolTip(self.tr("Snap to this grid (0: no snapping)"))
         self.grid.valueChanged.connect(lambda value: setattr(self.scene, "grid_m", value))
-        bar.addWidget(QLabel(self.tr("Grid")))
-        bar.addWidget(self.grid)
-        for text, slot in (
-            (self.tr("Split 拆分"), self.split_selected),
-            (self.tr("Merge 合并"), self.merge_selected),
-            (self.tr("Delete 删除"), self.delete_selected),
+        self.toolbar.addWidget(self.grid)
+        self.toolbar.addSeparator()
+        self.edit_buttons: dict[str, QToolButton] = {}
+        for key, text, slot in (
+            ("split", self.tr("Split 拆分"), self.split_selected),
+            ("merge", self.tr("Merge 合并"), self.merge_selected),
+            ("delete", self.tr("Delete 删除"), self.delete_selected),
         ):
-            button = QPushButton(text)
+            button = QToolButton()
+            button.setText(text)
             button.clicked.connect(slot)
-            bar.addWidget(button)
+            self.edit_buttons[key] = button
+            self.toolbar.addWidget(button)
+        self.toolbar.addSeparator()
         undo = self.undo_stack.createUndoAction(self, self.tr("Undo"))
         redo = self.undo_stack.createRedoAction(self, self.tr("Redo"))
-        for action, keys in (
-            (undo, QKeySequence.StandardKey.Undo),
-            (redo, QKeySequence.StandardKey.Redo),
+        stack = self.undo_stack
+        for key, action, label, keys, can_change, text_change in (
+            (
+                "undo",
+                undo,
+                self.tr("Undo 撤销"),
+                QKeySequence.StandardKey.Undo,
+                stack.canUndoChanged,
+                stack.undoTextChanged,
+            ),
+            (
+                "redo",
+                redo,
+                self.tr("Redo 重做"),
+                QKeySequence.StandardKey.Redo,
+                stack.canRedoChanged,
+                stack.redoTextChanged,
+            ),
         ):
             action.setShortcut(keys)
             self.addAction(action)
+            # A short fixed label; the action's changing text ("Undo Moved booth A-12")
+            # goes into the tooltip rather than widening the toolbar.
             button = QToolButton()
-            button.setDefaultAction(action)
-            bar.addWidget(button)
+            button.setText(label)
+            button.setEnabled(False)
+            button.clicked.connect(action.trigger)
+            can_change.connect(button.setEnabled)
+            text_change.connect(button.setToolTip)
+            self.edit_buttons[key] = button
+            self.toolbar.addWidget(button)
         QShortcut(QKeySequence.StandardKey.Delete, self, self.delete_selected)
-        bar.addStretch(1)
-        self.assign_button = QPushButton(self.tr("Assign booths 自动分配"))
-        self.assign_button.setStyleSheet("font-weight: 600;")
-        self.assign_button.clicked.connect(self.start_assignment)
+
         self.time_limit = QDoubleSpinBox()
         self.time_limit.setRange(1, 300)
         self.time_limit.setValue(20)
+        self.time_limit.setPrefix(self.tr("Time limit "))
         self.time_limit.setSuffix(" s")
-        bar.addWidget(self.time_limit)
-        bar.addWidget(self.assign_button)
-        pdf = QPushButton(self.tr("PDF"))
-        pdf.clicked.connect(self._export_pdf)
-        xlsx = QPushButton(self.tr("Exhibitors XLSX"))
-        xlsx.clicked.connect(self._export_xlsx)
-        bar.addWidget(pdf)
-        bar.addWidget(xlsx)
+        self.assign_button = QPushButton(self.tr("Assign booths 自动分配"))
+        self.assign_button.setStyleSheet("font-weight: 600;")
+        self.assign_button.clicked.connect(self.start_assignment)
+        self.files_button = QToolButton()
+        self.files_button.setText(self.tr("Files 文件"))
+        self.files_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        files = QMenu(self.files_button)
+        files.addAction(self.tr("Floor plan PDF…"), self._export_pdf)
+        files.addAction(self.tr("Exhibitor list XLSX…"), self._export_xlsx)
+        self.files_button.setMenu(files)
+        second = QHBoxLayout()
+        second.addWidget(self.time_limit)
+        second.addWidget(self.assign_button)
+        second.addWidget(self.files_button)
+        second.addStretch(1)
 
         self.filter = QLineEdit()
         self.filter.setPlaceholderText(self.tr("Filter factories 筛选工厂"))
@@ -218,7 +277,9 @@ class BoothsPage(QWidget):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(QLabel(self.tr("Drag a factory onto a booth 拖动工厂到展位")))
+        hint = QLabel(self.tr("Drag a factory onto a booth 拖动工厂到展位"))
+        hint.setWordWrap(True)
+        left_layout.addWidget(hint)
         left_layout.addWidget(self.filter)
         left_layout.addWidget(self.factories)
 
@@ -227,24 +288,37 @@ class BoothsPage(QWidget):
         self.legend_layout.setContentsMargins(4, 4, 4, 4)
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(QLabel(self.tr("Legend 图例")))
-        right_layout.addWidget(self.legend)
-        right_layout.addWidget(self.result_label)
-        right_layout.addStretch(1)
+        legend_page = QWidget()
+        legend_layout = QVBoxLayout(legend_page)
+        legend_layout.setContentsMargins(4, 4, 4, 4)
+        legend_layout.addWidget(self.legend)
+        legend_layout.addWidget(self.result_label)
+        legend_layout.addStretch(1)
+        legend_scroll = QScrollArea()
+        legend_scroll.setWidgetResizable(True)
+        legend_scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        legend_scroll.setWidget(legend_page)
+        self.properties = BoothPropertiesPanel()
+        self.properties.apply_requested.connect(self.edit_booth)
+        self.properties.derive_requested.connect(self.derive_prominence)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.addTab(self.properties, self.tr("Booth 展位"))
+        self.side_tabs.addTab(legend_scroll, self.tr("Legend 图例"))
+        self.legend_tab = legend_scroll
+        self.scene.selectionChanged.connect(self._selection_changed)
 
         splitter = QSplitter()
         splitter.addWidget(left)
         splitter.addWidget(self.view)
-        splitter.addWidget(right)
+        splitter.addWidget(self.side_tabs)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([230, 800, 200])
+        splitter.setSizes([200, 620, 260])
+        self.splitter = splitter
         self.status = QLabel()
         self.status.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addLayout(bar)
+        layout.addWidget(self.toolbar)
+        layout.addLayout(second)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.status)
 
@@ -285,8 +359,10 @@ class BoothsPage(QWidget):
             pixmap.fill(QColor(fill))
             swatch.setPixmap(pixmap)
             swatch.setStyleSheet(f"border: 2px solid {border};")
+            label = QLabel(text)
+            label.setWordWrap(True)
             self.legend_layout.addWidget(swatch, row, 0)
-            self.legend_layout.addWidget(QLabel(text), row, 1)
+            self.legend_layout.addWidget(label, row, 1)
 
     def _hall_chosen(self, index: int) -> None:
         self.hall_id = self.hall_box.itemData(index)
@@ -298,7 +374,9 @@ class BoothsPage(QWidget):
         with self.ctx.db.session() as session:
             plan = hall_plan(session, self.hall_id) if self.hall_id is not None else None
             factories = list_factories_for_plan(session)
+        selected = self._selected_ids()
         self.scene.show_plan(plan)
+        self.select_booths(selected)  # the same booths stay selected across edits and undo
         self.factories.clear()
         for factory in factories:
             star = f"★{factory.top100_rank} " if factory.is_top100 else ""
@@ -405,6 +483,33 @@ class BoothsPage(QWidget):
 
         return self._edit(self.tr("Deleted %n booth(s)", "", len(ids)), delete)
 
+    def _selection_changed(self) -> None:
+        items = self.scene.selected_booths()
+        self.properties.show_booth(items[0].booth if len(items) == 1 else None, len(items))
+
+    def edit_booth(self, booth_id: int, changes: dict[str, Any]) -> bool:
+        """The properties panel's Apply: one undoable edit; a refused one keeps what was typed."""
+        item = self.scene.items_by_booth.get(booth_id)
+        code = item.booth.code if item is not None else str(booth_id)
+        done = self._edit(
+            self.tr("Changed booth %s") % code,
+            lambda s: update_booth(s, booth_id, **changes),
+        )
+        if done:
+            self.properties.say(self.tr("Saved. Undo with Ctrl+Z."))
+        else:
+            self.properties.put(changes)
+            self.properties.say(self.status.text(), error=True)
+        return done
+
+    def derive_prominence(self, booth_id: int) -> bool:
+        item = self.scene.items_by_booth.get(booth_id)
+        code = item.booth.code if item is not None else str(booth_id)
+        return self._edit(
+            self.tr("Derived the prominence of booth %s again") % code,
+            lambda s: update_booth(s, booth_id, prominence_manual=False),
+        )
+
     def select_booths(self, booth_ids: list[int]) -> None:
         self.scene.clearSelection()
         for booth_id in booth_ids:
@@ -445,6 +550,7 @@ class BoothsPage(QWidget):
         self.assign_button.setEnabled(True)
         self.last_result = result
         self.undo_stack.clear()
+        self.side_tabs.setCurrentWidget(self.legend_tab)
         self.reload()
         self.result_label.setText(
             self.tr(

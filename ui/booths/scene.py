@@ -17,23 +17,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from expo.services.booth_exports import EXCLUDED_FILL, FREE_FILL, TOP100_GOLD, lighten
+from expo.services.booth_exports import (
+    EXCLUDED_FILL,
+    FREE_FILL,
+    TOP100_GOLD,
+    lighten,
+    short_name,
+)
 from expo.services.hall_plans import BoothInfo, HallPlanInfo
 
 SCALE = 10.0  # scene units per metre
 ENTRANCE_GREEN = "#2E7D32"
-
-
-def short_name(name: str) -> str:
-    """佛山市恒泰户外家具有限公司 -> 恒泰户外家具: what fits on a booth."""
-    for suffix in ("有限责任公司", "有限公司", "股份公司", "公司"):
-        if name.endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    city_end = name.find("市")
-    if 0 <= city_end <= 3 and len(name) > city_end + 2:
-        name = name[city_end + 1 :]
-    return name
 
 
 def booth_fill(booth: BoothInfo) -> QColor:

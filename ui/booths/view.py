@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QWheelEvent
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPen, QResizeEvent, QWheelEvent
 from PySide6.QtWidgets import QGraphicsRectItem, QGraphicsView, QWidget
 
 from expo.booths.geometry import snap
@@ -58,6 +58,8 @@ class PlanView(QGraphicsView):
         self._resizing = False
         self._panning = False
         self._pan_from = QPointF()
+        # The hall fills the view, also after the window is resized, until the user zooms.
+        self._fitted = True
         self.set_tool(Tool.SELECT)
 
     # -- tools and zoom
@@ -71,6 +73,7 @@ class PlanView(QGraphicsView):
             self.setDragMode(QGraphicsView.DragMode.NoDrag)
 
     def fit(self) -> None:
+        self._fitted = True
         rect = self.plan_scene.sceneRect()
         if not rect.isEmpty():
             self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
@@ -78,7 +81,13 @@ class PlanView(QGraphicsView):
     def zoom(self, factor: float) -> None:
         current = self.transform().m11()
         factor = max(0.05 / current, min(factor, 40.0 / current))
+        self._fitted = False
         self.scale(factor, factor)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self._fitted:
+            self.fit()
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
         steps = event.angleDelta().y() / 120.0

@@ -7,7 +7,9 @@ files behind).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -120,17 +122,10 @@ class BulkBadgesDialog(QDialog):
             selection=self.selection(),
             per_file=self.per_file.value(),
         )
-        self._busy(True)
         self.message.setText(self.tr("Writing badges…"))
-        self.op = (
-            self.ctx.tasks.op(make_badge_pdfs, self.ctx.db, request)
-            .with_progress(self.tr("Writing badge PDFs…"), self)
-            .on_success(self._pdfs_done)
-            .on_failure(self._failed)
-            .on_cancelled(self._cancelled)
-            .run()
+        return self._start(
+            make_badge_pdfs, request, self.tr("Writing badge PDFs…"), self._pdfs_done
         )
-        return self.op
 
     def export_codes(self, folder: Path | None = None) -> Op | None:
         if folder is None:
@@ -139,11 +134,23 @@ class BulkBadgesDialog(QDialog):
                 return None
             folder = Path(chosen)
         request = CodeExportRequest(folder=folder, selection=self.selection())
+        return self._start(
+            export_codes, request, self.tr("Exporting codes and QR images…"), self._codes_done
+        )
+
+    def _start(
+        self,
+        task: Callable[..., Any],
+        request: object,
+        label: str,
+        done: Callable[[Any], None],
+    ) -> Op:
+        """Run ``task(db, request, progress=…)`` off the GUI thread with progress and Cancel."""
         self._busy(True)
         self.op = (
-            self.ctx.tasks.op(export_codes, self.ctx.db, request)
-            .with_progress(self.tr("Exporting codes and QR images…"), self)
-            .on_success(self._codes_done)
+            self.ctx.tasks.op(task, self.ctx.db, request)
+            .with_progress(label, self)
+            .on_success(done)
             .on_failure(self._failed)
             .on_cancelled(self._cancelled)
             .run()

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QComboBox,
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -50,6 +50,7 @@ from expo.text.labels import visitor_type_label
 from ui.context import AppContext
 from ui.desk.bulk_dialog import BulkBadgesDialog
 from ui.desk.result_panel import ResultPanel
+from ui.desk.settings_dialog import DeskSettingsDialog
 from ui.desk.sound import ResultSound, SoundPlayer
 from ui.printing.badge_painter import badge_image
 from ui.printing.badge_printer import BadgePrinter, save_badges_pdf
@@ -135,36 +136,13 @@ class DeskPage(QWidget):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumHeight(120)
 
-        self.print_mode = QComboBox()
-        self.print_mode.setObjectName("deskPrintMode")
-        for label, value in (
-            (self.tr("签到即打印 Print on check-in"), PRINT_ON_CHECK_IN),
-            (self.tr("按键打印 Print on key"), PRINT_ON_KEY),
-            (self.tr("不打印 Do not print"), PRINT_OFF),
-        ):
-            self.print_mode.addItem(label, value)
-        self.print_mode.setCurrentIndex(
-            max(0, self.print_mode.findData(ctx.settings.get(DESK_PRINT_MODE)))
-        )
-        self.print_mode.currentIndexChanged.connect(self._print_mode_changed)
-        self.layout_combo = QComboBox()
-        self.layout_combo.setObjectName("deskLayout")
-        for label, value in (
-            (self.tr("标签 Label 100×50"), BadgeLayout.LABEL),
-            (self.tr("A6"), BadgeLayout.A6),
-        ):
-            self.layout_combo.addItem(label, value.value)
-        self.layout_combo.setCurrentIndex(
-            max(0, self.layout_combo.findData(ctx.settings.get(DESK_BADGE_LAYOUT)))
-        )
-        self.layout_combo.currentIndexChanged.connect(self._layout_changed)
-        self.printer_button = QPushButton()
-        self.printer_button.setObjectName("deskPrinter")
-        self.printer_button.clicked.connect(self.choose_printer)
+        self.settings_button = QPushButton()
+        self.settings_button.setObjectName("deskSettings")
+        self.settings_button.clicked.connect(self.open_settings)
         self.bulk_button = QPushButton(self.tr("批量胸卡 Bulk badges…"))
         self.bulk_button.setObjectName("deskBulk")
         self.bulk_button.clicked.connect(self.open_bulk)
-        for widget in (self.print_mode, self.layout_combo, self.printer_button, self.bulk_button):
+        for widget in (self.settings_button, self.bulk_button):
             widget.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
         self.search = VisitorSearchBox(ctx)
@@ -195,15 +173,13 @@ class DeskPage(QWidget):
         self._build_layout()
         self._build_shortcuts()
         self._update_print_button()
-        self._update_printer_button()
+        self._update_settings_button()
 
     # -- layout
     def _build_layout(self) -> None:
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
-        top.addWidget(self.print_mode)
-        top.addWidget(self.layout_combo)
-        top.addWidget(self.printer_button)
+        top.addWidget(self.settings_button)
         top.addWidget(self.bulk_button)
 
         actions = QHBoxLayout()
@@ -267,7 +243,9 @@ class DeskPage(QWidget):
         self.focus_scan()
 
     def shortcut_hint(self) -> str:
-        return self.tr("F2 print · F3 search · F4 walk-in · F8 undo")
+        return self.tr("{key} print · F3 search · F4 walk-in · F8 undo").format(
+            key=self.ctx.settings.get(DESK_PRINT_KEY)
+        )
 
     def focus_scan(self) -> None:
         self.scan.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -364,10 +342,13 @@ class DeskPage(QWidget):
 
     # -- printing
     def _print_mode(self) -> str:
-        return str(self.print_mode.currentData())
+        return self.ctx.settings.get(DESK_PRINT_MODE)
 
     def _layout(self) -> BadgeLayout:
-        return BadgeLayout(self.layout_combo.currentData())
+        try:
+            return BadgeLayout(self.ctx.settings.get(DESK_BADGE_LAYOUT))
+        except ValueError:  # a hand-edited settings file: fall back to the default
+            return BadgeLayout(DESK_BADGE_LAYOUT.default)
 
     def _card_for_current(self) -> BadgeCard | None:
         result = self.last_result
@@ -452,23 +433,29 @@ class DeskPage(QWidget):
         BulkBadgesDialog(self.ctx, self).exec()
         self.focus_scan()
 
-    def choose_printer(self) -> None:
-        if self.printer.choose(self):
-            self.ctx.settings.set(DESK_PRINTER, self.printer.printer.printerName())
-        self._update_printer_button()
+    def open_settings(self) -> bool:
+        """The desk settings dialog; True when the new settings were saved and applied."""
+        dialog = DeskSettingsDialog(self.ctx.settings, self.printer, self)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        if accepted:
+            self.apply_settings()
+        self._update_settings_button()  # the printer may have changed even on Cancel
+        self.window().activateWindow()  # scans go to the desk again, whatever the platform
         self.focus_scan()
+        return accepted
+
+    def apply_settings(self) -> None:
+        """Take the saved print key, mode and layout into use."""
+        self.print_shortcut.setKey(QKeySequence(self.ctx.settings.get(DESK_PRINT_KEY)))
+        self._update_print_button()
+        self._update_settings_button()
+        if self.last_card is not None and not self.preview.pixmap().isNull():
+            self._show_preview(self.last_card)
 
     def _show_preview(self, card: BadgeCard) -> None:
         event_name, _ = self._event()
         image = badge_image(draw_badge(card, self._layout(), event_name), PREVIEW_DPI)
         self.preview.setPixmap(QPixmap.fromImage(image))
-
-    def _print_mode_changed(self) -> None:
-        self.ctx.settings.set(DESK_PRINT_MODE, self._print_mode())
-        self._update_print_button()
-
-    def _layout_changed(self) -> None:
-        self.ctx.settings.set(DESK_BADGE_LAYOUT, self._layout().value)
 
     def _update_print_button(self) -> None:
         key = self.ctx.settings.get(DESK_PRINT_KEY)
@@ -476,11 +463,26 @@ class DeskPage(QWidget):
         has_visitor = self.last_result is not None and self.last_result.visitor is not None
         self.print_button.setEnabled(has_visitor and self._print_mode() != PRINT_OFF)
 
-    def _update_printer_button(self) -> None:
-        name = self.printer.describe()
-        short = name if len(name) <= 28 else "…" + name[-27:]
-        self.printer_button.setText(self.tr("打印机 Printer: {name}…").format(name=short))
-        self.printer_button.setToolTip(name)
+    def _update_settings_button(self) -> None:
+        mode = {
+            PRINT_ON_CHECK_IN: self.tr("签到即打印 on check-in"),
+            PRINT_ON_KEY: self.tr("按键 on {key}").format(
+                key=self.ctx.settings.get(DESK_PRINT_KEY)
+            ),
+            PRINT_OFF: self.tr("不打印 off"),
+        }.get(self._print_mode(), self._print_mode())
+        printer = self.printer.describe()
+        short = printer if len(printer) <= 24 else "…" + printer[-23:]
+        self.settings_button.setText(
+            self.tr("设置 Settings: {mode} · {layout} · {printer}…").format(
+                mode=mode,
+                layout=self.tr("标签 label")
+                if self._layout() is BadgeLayout.LABEL
+                else self._layout().value.upper(),
+                printer=short,
+            )
+        )
+        self.settings_button.setToolTip(printer)
 
     # -- side panel
     def show_search(self) -> None:

@@ -76,7 +76,7 @@ class BadgePrinter:
             return 0
         if self.output_pdf is None and not self.printer_name:
             raise PrintFailed(
-                "No printer is set up. Choose the badge printer (Printer… button), "
+                "No printer is set up. Choose the badge printer (the desk's Settings… button), "
                 "or save the badge as a PDF."
             )
         spec = page_spec(layout)

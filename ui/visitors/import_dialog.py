@@ -41,6 +41,7 @@ from expo.services.visitor_import import (
 from expo.text.labels import visitor_type_label
 from expo.text.phones import mask_phone
 from ui.context import AppContext
+from ui.ops import Op
 from ui.settings import STATION_NAME
 
 PREVIEW_ROWS = 8
@@ -67,6 +68,7 @@ class ImportDialog(QDialog):
         self.resize(1100, 560)
         self.prepared: PreparedImport | None = None
         self.report: ImportReport | None = None
+        self.import_op: Op | None = None  # the running or last import (or check)
         self.combos: list[QComboBox] = []
 
         self.file_label = QLabel(self.tr("No file chosen"))
@@ -79,11 +81,11 @@ class ImportDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("importMessage")
         self.message.setWordWrap(True)
-        self.result = QPlainTextEdit()
-        self.result.setObjectName("importResult")
-        self.result.setReadOnly(True)
-        self.result.setMaximumHeight(140)
-        self.result.hide()
+        self.summary = QPlainTextEdit()
+        self.summary.setObjectName("importResult")
+        self.summary.setReadOnly(True)
+        self.summary.setMaximumHeight(140)
+        self.summary.hide()
 
         self.check_button = QPushButton(self.tr("检查 Check (nothing saved)"))
         self.check_button.setObjectName("importCheck")
@@ -113,7 +115,7 @@ class ImportDialog(QDialog):
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.result)
+        layout.addWidget(self.summary)
         layout.addLayout(buttons)
 
     # -- reading
@@ -258,7 +260,7 @@ class ImportDialog(QDialog):
         self.check_button.setEnabled(False)
         self.import_button.setEnabled(False)
         label = self.tr("Checking…") if dry_run else self.tr("Importing…")
-        (
+        self.import_op = (
             self.ctx.tasks.op(
                 run_import,
                 self.ctx.db,
@@ -275,8 +277,8 @@ class ImportDialog(QDialog):
 
     def _finished(self, report: ImportReport) -> None:
         self.report = report
-        self.result.setPlainText(report.summary())
-        self.result.show()
+        self.summary.setPlainText(report.summary())
+        self.summary.show()
         if report.dry_run:
             self._show_message(self.tr("Checked: nothing was saved."), error=False)
             self.check_button.setEnabled(True)

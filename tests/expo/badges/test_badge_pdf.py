@@ -19,6 +19,8 @@ from expo.badges.layout import (
 )
 from expo.badges.pdf import write_badges_pdf
 from expo.badges.qr import QUIET_ZONE
+from expo.badges.style import type_style
+from expo.colors import MIN_TEXT_CONTRAST, contrast_ratio
 from expo.models import VisitorType
 from expo.services.badges import badge_cards
 from expo.services.checkin import CheckInStatus, check_in
@@ -117,3 +119,53 @@ def test_long_names_and_companies_shrink_and_never_overflow(layout: BadgeLayout)
         assert left >= 0 and left + width <= spec.badge_width + 1e-6, text
     shown = "".join(t.text for t in long.texts)
     assert "深圳市龙华区" in shown  # the company is there, shrunk or cut with an ellipsis
+
+
+@pytest.mark.parametrize("visitor_type", list(VisitorType))
+def test_every_visitor_type_band_text_reaches_4_5_to_1(visitor_type: VisitorType) -> None:
+    style = type_style(visitor_type)
+    assert contrast_ratio(style.color, style.text_color) >= MIN_TEXT_CONTRAST
+    card = BadgeCard(1, "张伟", "义乌", visitor_type, "EXPO1.B.B.7FBPFIZ4JJACBCY2")
+    for layout in BadgeLayout:
+        drawing = draw_badge(card, layout, event_name="1688 工厂直采节")
+        band = drawing.boxes[0]
+        on_band = [t for t in drawing.texts if band.y <= t.y <= band.y + band.height]
+        assert any(t.text == style.label_zh for t in on_band), layout
+        for text in on_band:
+            assert contrast_ratio(band.color, text.color) >= MIN_TEXT_CONTRAST, (layout, text)
+
+
+def _band_ink(pdf: Path, tmp_path: Path, band_color: str) -> tuple[int, int]:
+    """Mean grey of the band's pixels that differ clearly from the band colour (its text)."""
+    page = Image.open(_raster(pdf, 203, tmp_path / pdf.stem)[0]).convert("RGB")
+    band_px = round(8.5 / 25.4 * 203)  # the label's band: 8.5 mm at the top
+    band = page.crop((0, 0, page.width // 2, band_px))
+    want = tuple(int(band_color[i : i + 2], 16) for i in (1, 3, 5))
+    ink = [
+        sum(pixel) // 3
+        for pixel in band.get_flattened_data()
+        if sum(abs(a - b) for a, b in zip(pixel, want, strict=True)) > 120
+    ]
+    return len(ink), sum(ink) // max(1, len(ink))
+
+
+def test_the_rendered_other_label_has_dark_text_on_its_light_band(
+    tmp_path: Path, artifacts_dir: Path
+) -> None:
+    code = "EXPO1.B.B.7FBPFIZ4JJACBCY2"
+    light = BadgeCard(1, "张伟", "义乌小商品", VisitorType.OTHER, code)
+    dark = BadgeCard(2, "李娜", "宁波家居", VisitorType.WHOLESALER, code)
+    write_badges_pdf(
+        tmp_path / "other.pdf", [light], BadgeLayout.LABEL, event_name="1688 工厂直采节"
+    )
+    write_badges_pdf(
+        tmp_path / "wholesaler.pdf", [dark], BadgeLayout.LABEL, event_name="1688 工厂直采节"
+    )
+    count, grey = _band_ink(tmp_path / "other.pdf", tmp_path, type_style(VisitorType.OTHER).color)
+    assert count > 200 and grey < 60  # the label 其他 in dark ink
+    count, grey = _band_ink(
+        tmp_path / "wholesaler.pdf", tmp_path, type_style(VisitorType.WHOLESALER).color
+    )
+    assert count > 200 and grey > 200  # white text where the band is dark
+    look = _raster(tmp_path / "other.pdf", 100, tmp_path / "look-other")[0]
+    shutil.copyfile(look, artifacts_dir / "badge-label-other.png")

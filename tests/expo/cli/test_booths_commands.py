@@ -67,6 +67,6 @@ def test_errors_say_what_to_do(demo_db, tmp_path: Path, capsys) -> None:
     bad = tmp_path / "plan.txt"
     bad.write_text("x")
     code, _, err = run(capsys, "--db", db, "booths", "import", str(bad))
-    assert code == 1 and ".csv or .json" in err
+    assert code == 1 and ".csv, .json or .dxf" in err
     code, _, err = run(capsys, "--db", db, "booths", "assign", "--time-limit", "0")
     assert code == 1 and "--time-limit" in err

@@ -75,6 +75,21 @@ def test_search_finds_by_initials_and_by_the_last_four_digits(
     assert [h["name"] for h in json.loads(out)] == ["李娜"]
 
 
+def test_an_unknown_type_is_refused_with_the_choices_and_nothing_saved(
+    fair: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    add = ["--db", fair, "visitors", "add", "--name", "王小明", "--phone", "13800138000"]
+    code, out, err = run_cli(capsys, *add, "--type", "宇航员", "--json")
+    assert code == 1 and out == ""
+    assert "Unknown visitor type '宇航员'" in err and "small_shop" in err
+    out_file = tmp_path / "all.xlsx"
+    export = ["--db", fair, "visitors", "export", str(out_file), "--type", "宇航员", "--json"]
+    code, out, err = run_cli(capsys, *export)
+    assert code == 1 and "Unknown visitor type" in err and not out_file.exists()
+    code, out, _ = run_cli(capsys, "--db", fair, "visitors", "search", "王小明", "--json")
+    assert code == 0 and json.loads(out) == []
+
+
 def test_add_saves_a_walk_in_and_refuses_a_duplicate_phone_unless_forced(
     fair: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -13,6 +13,7 @@ from expo.services.hall_plans import (
     PlanError,
     add_booth,
     add_booth_row,
+    booth_info,
     create_hall,
     list_booths,
     merge_booths,
@@ -152,3 +153,53 @@ def test_bad_json_says_where(empty_db, tmp_path: Path) -> None:
     path.write_text(json.dumps({"halls": [{"code": "C", "booths": [{"x_m": 0}]}]}))
     with pytest.raises(PlanError, match="has no code"), empty_db.begin() as session:
         import_plan(session, path)
+
+
+def test_booth_properties_are_edited_and_a_refused_edit_changes_nothing(empty_db, hall) -> None:
+    with empty_db.begin() as session:
+        first = add_booth(session, hall.id, 0, 0, 3, 3)
+        second = add_booth(session, hall.id, 3, 0, 3, 3)
+    with empty_db.begin() as session:
+        edited = update_booth(
+            session,
+            first.id,
+            code=" a-1 ",
+            kind=BoothKind.ISLAND,
+            is_corner=True,
+            near_entrance=True,
+            locked=True,
+            notes="  柱子 pillar  ",
+        )
+    assert (edited.code, edited.kind, edited.is_corner) == ("A-1", BoothKind.ISLAND, True)
+    assert edited.near_entrance and edited.locked and edited.notes == "柱子 pillar"
+    # An island is more prominent than the standard booth it was (same place, derived score).
+    assert edited.prominence > first.prominence and not edited.prominence_manual
+
+    for changes, message in (
+        ({"code": "A-1"}, "taken"),
+        ({"code": "", "notes": "lost"}, "Type a booth code"),
+        ({"prominence": 120.0, "locked": True}, "from 0 to 100"),
+        ({"prominence": float("nan")}, "from 0 to 100"),
+    ):
+        with pytest.raises(PlanError, match=message), empty_db.begin() as session:
+            update_booth(session, second.id, **changes)
+    with empty_db.session() as session:
+        unchanged = booth_info(session, second.id)
+    assert unchanged == second
+
+
+def test_an_excluded_booth_loses_its_factory_unless_locked(empty_db, hall) -> None:
+    from expo.models import Factory
+
+    with empty_db.begin() as session:
+        booth = add_booth(session, hall.id, 0, 0, 3, 3)
+        factory = Factory(name_zh="义乌市星光玩具有限公司", requested_area_m2=9)
+        session.add(factory)
+        session.flush()
+        session.get(Booth, booth.id).factory_id = factory.id
+        update_booth(session, booth.id, locked=True)
+    with pytest.raises(PlanError, match="unlock it"), empty_db.begin() as session:
+        update_booth(session, booth.id, excluded=True)
+    with empty_db.begin() as session:
+        freed = update_booth(session, booth.id, locked=False, excluded=True)
+    assert freed.excluded and freed.factory_id is None
