@@ -9,6 +9,7 @@ from expo.badges.bulk import DEFAULT_PER_FILE, BulkBadgeRequest, make_badge_pdfs
 from expo.badges.export import CodeExportRequest, export_codes
 from expo.badges.layout import BadgeLayout
 from expo.cli.context import CliContext, Output
+from expo.cli.shapes import command_group
 from expo.errors import ExpoError
 from expo.models import StationKind, VisitorType
 from expo.services.badges import (
@@ -23,9 +24,7 @@ from expo.services.events import ensure_station
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    badges = subparsers.add_parser("badges", help="badge codes and badge PDFs")
-    commands = badges.add_subparsers(dest="badges_command", metavar="COMMAND")
-    commands.required = True
+    commands = command_group(subparsers, common, "badges", "badge codes and badge PDFs")
 
     code = commands.add_parser("code", parents=[common], help="print a visitor's badge payload")
     code.add_argument("visitor_id", type=int, metavar="VISITOR_ID")

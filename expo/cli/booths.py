@@ -21,6 +21,7 @@ import argparse
 from pathlib import Path
 
 from expo.cli.context import CliContext, Output
+from expo.cli.shapes import command_group
 from expo.services.booth_assignment import (
     AssignOptions,
     allow_factory,
@@ -36,15 +37,15 @@ from expo.services.plan_files import export_plan, import_plan
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    booths = subparsers.add_parser(
+    commands = command_group(
+        subparsers,
+        common,
         "booths",
-        parents=[common],
-        help="hall plans, booth assignment, floor plan PDF and exhibitor list",
+        "hall plans, booth assignment, floor plan PDF and exhibitor list",
+        metavar="ACTION",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    commands = booths.add_subparsers(dest="booths_command", metavar="ACTION")
-    commands.required = True
 
     listing = commands.add_parser("list", parents=[common], help="the booths and their factories")
     listing.add_argument("--hall", metavar="CODE", help="only this hall")

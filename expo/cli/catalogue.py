@@ -6,22 +6,19 @@ import argparse
 from pathlib import Path
 
 from expo.cli.context import CliContext, Output
+from expo.cli.shapes import command_group, factory_positional, file_written
 from expo.services.catalogue import list_products
 from expo.services.catalogue_files import export_catalogue, import_catalogue
 from expo.services.factories import get_factory
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    catalogue = subparsers.add_parser(
-        "catalogue", parents=[common], help="a factory's product catalogue"
-    )
-    commands = catalogue.add_subparsers(dest="catalogue_command", metavar="COMMAND")
-    commands.required = True
+    commands = command_group(subparsers, common, "catalogue", "a factory's product catalogue")
 
     importing = commands.add_parser(
         "import", parents=[common], help="import products from an XLSX file (matched by SKU)"
     )
-    importing.add_argument("factory", metavar="FACTORY", type=int, help="the factory's id")
+    factory_positional(importing)
     importing.add_argument("file", metavar="FILE", type=Path, help="an .xlsx file")
     importing.add_argument(
         "--dry-run", action="store_true", help="check the file and report, write nothing"
@@ -29,14 +26,14 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     importing.set_defaults(handler=run_import)
 
     listing = commands.add_parser("list", parents=[common], help="list a factory's products")
-    listing.add_argument("factory", metavar="FACTORY", type=int, help="the factory's id")
+    factory_positional(listing)
     listing.add_argument("--search", default="", help="only products matching (name, pinyin, SKU)")
     listing.set_defaults(handler=run_list)
 
     exporting = commands.add_parser(
         "export", parents=[common], help="export a factory's products to XLSX"
     )
-    exporting.add_argument("factory", metavar="FACTORY", type=int, help="the factory's id")
+    factory_positional(exporting)
     exporting.add_argument("--out", metavar="FILE", type=Path, required=True, help="an .xlsx file")
     exporting.set_defaults(handler=run_export)
 
@@ -76,5 +73,4 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
     db = ctx.open_db()
     with db.session() as session:
         count = export_catalogue(session, args.factory, args.out)
-    out = str(args.out)
-    return Output({"rows": count, "file": out}, f"Wrote {count} products to {out}")
+    return file_written(count, args.out, f"Wrote {count} products to {args.out}")

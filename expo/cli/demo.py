@@ -20,6 +20,18 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     demo.add_argument("--factories", type=_count, default=500, metavar="N")
     demo.add_argument("--seed", type=int, default=2026, metavar="S")
     demo.add_argument(
+        "--assign-booths",
+        action="store_true",
+        help="then assign the factories to booths with the booth solver (a few seconds more)",
+    )
+    demo.add_argument(
+        "--booth-time-limit",
+        type=float,
+        default=DemoOptions.booth_time_limit,
+        metavar="S",
+        help="seconds the booth solver may take with --assign-booths",
+    )
+    demo.add_argument(
         "--replace", action="store_true", help="replace an event that is already in the database"
     )
     demo.set_defaults(handler=run_demo)
@@ -53,12 +65,19 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> Output:
         ctx.close()
         drop_event(location)
         db = ctx.open_db(create=True)
-    options = DemoOptions(visitors=args.visitors, factories=args.factories, seed=args.seed)
+    options = DemoOptions(
+        visitors=args.visitors,
+        factories=args.factories,
+        seed=args.seed,
+        assign_booths=args.assign_booths,
+        booth_time_limit=args.booth_time_limit,
+    )
     result = build_demo(db, options, ctx.progress("demo"))
     data = {"db": db.location, **asdict(result)}
     text = (
         f"Built the demo fair in {db.location}: {result.visitors} visitors, "
         f"{result.factories} factories ({result.top100} TOP100), {result.products} products, "
-        f"{result.halls} halls with {result.booths} booths."
+        f"{result.halls} halls with {result.booths} booths"
+        + (f", {result.assigned} factories placed." if args.assign_booths else ".")
     )
     return Output(data, text)

@@ -5,15 +5,12 @@ from __future__ import annotations
 import argparse
 
 from expo.cli.context import CliContext, Output
+from expo.cli.shapes import command_group, listing
 from expo.services.factories import list_factories
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    factories = subparsers.add_parser(
-        "factories", parents=[common], help="the exhibiting factories"
-    )
-    commands = factories.add_subparsers(dest="factories_command", metavar="COMMAND")
-    commands.required = True
+    commands = command_group(subparsers, common, "factories", "the exhibiting factories")
     listing = commands.add_parser("list", parents=[common], help="list factories")
     listing.add_argument("--top100", action="store_true", help="only the TOP100 factories")
     listing.add_argument(
@@ -26,10 +23,11 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> Output:
     db = ctx.open_db()
     with db.session() as session:
         factories = list_factories(session, top100=args.top100, category=args.category)
-    lines = [
-        f"{f.id:>5}  {'TOP' if f.top100 else '   '}  {f.booth or '-':<10} "
-        f"{f.category or '-':<18} {f.name}"
-        for f in factories
-    ]
-    lines.append(f"{len(factories)} factories")
-    return Output([f.as_json() for f in factories], "\n".join(lines))
+    return listing(
+        factories,
+        lambda f: (
+            f"{f.id:>5}  {'TOP' if f.top100 else '   '}  {f.booth or '-':<10} "
+            f"{f.category or '-':<18} {f.name}"
+        ),
+        "factories",
+    )

@@ -1,4 +1,4 @@
-"""``inquiries add|list|leads|export``: what buyers asked at a factory's booth.
+"""``inquiries add|list|leads|lead-update|export``: what buyers asked at a factory's booth.
 
 Every command acts as one factory (``--factory``) and sees that factory's rows only.
 """
@@ -9,28 +9,37 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
+from sqlalchemy.orm import Session
+
 from expo.cli.context import CliContext, Output
+from expo.cli.shapes import command_group, factory_option, listing
+from expo.errors import ExpoError
 from expo.models import LeadRating
 from expo.services.catalogue import ProductFieldError, parse_price
+from expo.services.events import StationRef
 from expo.services.lead_export import export_inquiries
 from expo.services.leads import (
+    KEEP,
     InquiryDraft,
+    LeadSummary,
+    LeadUpdate,
     booth_station,
     list_inquiries,
     list_leads,
     record_inquiry,
+    update_lead,
 )
+
+NONE = "none"  # the value that clears a lead's rating or follow-up date
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    inquiries = subparsers.add_parser(
-        "inquiries", parents=[common], help="buyers' inquiries at a factory's booth"
+    commands = command_group(
+        subparsers, common, "inquiries", "buyers' inquiries at a factory's booth"
     )
-    commands = inquiries.add_subparsers(dest="inquiries_command", metavar="COMMAND")
-    commands.required = True
 
     add = commands.add_parser("add", parents=[common], help="log an inquiry from a badge scan")
-    _factory_argument(add)
+    factory_option(add)
     add.add_argument("--badge", metavar="PAYLOAD", required=True, help="the scanned badge code")
     add.add_argument(
         "--product",
@@ -47,29 +56,63 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     add.add_argument(
         "--follow-up", metavar="YYYY-MM-DD", type=dt.date.fromisoformat, help="follow-up date"
     )
-    add.add_argument(
-        "--station", metavar="NAME", help="the booth station (default: 'Booth <factory id>')"
-    )
+    _station_option(add)
     add.set_defaults(handler=run_add)
 
     listing = commands.add_parser("list", parents=[common], help="the factory's inquiries")
-    _factory_argument(listing)
+    factory_option(listing)
     listing.set_defaults(handler=run_list)
 
     leads = commands.add_parser("leads", parents=[common], help="the factory's leads (buyers)")
-    _factory_argument(leads)
+    factory_option(leads)
     leads.set_defaults(handler=run_leads)
 
+    update = commands.add_parser(
+        "lead-update",
+        parents=[common],
+        help="change a lead's rating, follow-up date or notes (its inquiries stay as they are)",
+    )
+    factory_option(update)
+    update.add_argument("--lead", metavar="L", type=int, required=True, help="the lead's id")
+    update.add_argument(
+        "--rating", choices=[*(r.value for r in LeadRating), NONE], help="hot, warm, cold or none"
+    )
+    update.add_argument(
+        "--follow-up",
+        metavar="YYYY-MM-DD",
+        type=_date_or_none,
+        default=KEEP,
+        help="the follow-up date, or 'none' to clear it",
+    )
+    update.add_argument("--notes", metavar="T", help="the lead's notes ('' clears them)")
+    _station_option(update)
+    update.set_defaults(handler=run_lead_update)
+
     export = commands.add_parser("export", parents=[common], help="export to XLSX")
-    _factory_argument(export)
+    factory_option(export)
     export.add_argument("--out", metavar="FILE.xlsx", type=Path, required=True)
     export.set_defaults(handler=run_export)
 
 
-def _factory_argument(parser: argparse.ArgumentParser) -> None:
+def _station_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--factory", metavar="F", type=int, required=True, help="the acting factory's id"
+        "--station", metavar="NAME", help="the booth station (default: 'Booth <factory id>')"
     )
+
+
+def _date_or_none(text: str) -> dt.date | None:
+    if text.strip().lower() == NONE:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; give YYYY-MM-DD, or 'none' to clear it"
+        ) from None
+
+
+def _station(session: Session, args: argparse.Namespace) -> StationRef:
+    return booth_station(session, args.station or f"Booth {args.factory}", args.factory)
 
 
 def run_add(args: argparse.Namespace, ctx: CliContext) -> Output:
@@ -88,8 +131,7 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> Output:
     )
     db = ctx.open_db()
     with db.begin() as session:
-        station = booth_station(session, args.station or f"Booth {args.factory}", args.factory)
-        record = record_inquiry(session, args.factory, args.badge, draft, station)
+        record = record_inquiry(session, args.factory, args.badge, draft, _station(session, args))
     products = ", ".join(p.sku for p in record.products)
     text = f"Inquiry {record.uuid}: {record.visitor_name} ({record.company or '-'}) — {products}"
     return Output(record.as_json(), text)
@@ -99,26 +141,48 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> Output:
     db = ctx.open_db()
     with db.session() as session:
         records = list_inquiries(session, args.factory)
-    lines = [
-        f"{r.at:%Y-%m-%d %H:%M}  {r.visitor_name:<8} {', '.join(p.sku for p in r.products)}"
-        f"  qty {r.quantity or '-'}  ¥{r.target_price or '-'}  {r.rating or ''}"
-        for r in records
-    ]
-    lines.append(f"{len(records)} inquiries")
-    return Output([r.as_json() for r in records], "\n".join(lines))
+    return listing(
+        records,
+        lambda r: (
+            f"{r.at:%Y-%m-%d %H:%M}  {r.visitor_name:<8} {', '.join(p.sku for p in r.products)}"
+            f"  qty {r.quantity or '-'}  ¥{r.target_price or '-'}  {r.rating or ''}"
+        ),
+        "inquiries",
+    )
 
 
 def run_leads(args: argparse.Namespace, ctx: CliContext) -> Output:
     db = ctx.open_db()
     with db.session() as session:
         leads = list_leads(session, args.factory)
-    lines = [
-        f"{lead.name:<8} {lead.company or '-':<24} {lead.inquiries} inquiries  "
+    return listing(leads, _lead_line, "leads")
+
+
+def _lead_line(lead: LeadSummary) -> str:
+    return (
+        f"{lead.id:>5}  {lead.name:<8} {lead.company or '-':<24} {lead.inquiries} inquiries  "
         f"{lead.rating or ''}  {', '.join(lead.skus)}"
-        for lead in leads
-    ]
-    lines.append(f"{len(leads)} leads")
-    return Output([lead.as_json() for lead in leads], "\n".join(lines))
+    )
+
+
+def run_lead_update(args: argparse.Namespace, ctx: CliContext) -> Output:
+    if args.rating is None and args.follow_up is KEEP and args.notes is None:
+        raise ExpoError("Nothing to change: give --rating, --follow-up and/or --notes.")
+    update = LeadUpdate(
+        rating=KEEP if args.rating is None else _rating_or_none(args.rating),
+        follow_up_on=args.follow_up,
+        notes=KEEP if args.notes is None else args.notes,
+    )
+    db = ctx.open_db()
+    with db.begin() as session:
+        lead = update_lead(session, args.lead, args.factory, update, _station(session, args))
+    follow_up = lead.follow_up_on.isoformat() if lead.follow_up_on else "-"
+    text = f"Lead {lead.id} ({lead.name}): rating {lead.rating or '-'}, follow up {follow_up}"
+    return Output(lead.as_json(), text + (f"\n  {lead.notes}" if lead.notes else ""))
+
+
+def _rating_or_none(value: str) -> LeadRating | None:
+    return None if value == NONE else LeadRating(value)
 
 
 def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from expo.cli.context import CliContext, Output
+from expo.cli.shapes import command_group
 from expo.models import VisitorType
 from expo.services.events import ensure_station
 from expo.services.registry import (
@@ -26,11 +27,9 @@ DEFAULT_STATION = "Command line"
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    visitors = subparsers.add_parser(
-        "visitors", parents=[common], help="import, find, add and export visitors"
+    commands = command_group(
+        subparsers, common, "visitors", "import, find, add and export visitors"
     )
-    commands = visitors.add_subparsers(dest="visitors_command", metavar="COMMAND")
-    commands.required = True
 
     importing = commands.add_parser(
         "import",

@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
-from expo.models import Factory, Product, inquiry_product
-from expo.services.factories import FactoryNotFound, category_codes
+from expo.models import Product, inquiry_product
+from expo.services.factories import category_codes, require_factory
 
 MAX_PRICE = Decimal("100000000")  # a hundred million yuan a piece: anything above is a typo
 _FEN = Decimal("0.01")
@@ -342,15 +342,6 @@ class ProductMatcher:
 # -- reading and writing the catalogue
 
 
-def _require_factory(session: Session, factory_id: int) -> Factory:
-    factory = session.get(Factory, factory_id)
-    if factory is None:
-        raise FactoryNotFound(
-            f"No factory with id {factory_id}. `python -m expo factories list` shows the ids."
-        )
-    return factory
-
-
 def _info(product: Product, inquiries: int) -> ProductInfo:
     return ProductInfo(
         id=product.id,
@@ -372,7 +363,7 @@ def _info(product: Product, inquiries: int) -> ProductInfo:
 
 def list_products(session: Session, factory_id: int, query: str = "") -> list[ProductInfo]:
     """The factory's products by SKU; with ``query``, those matching it, best first."""
-    _require_factory(session, factory_id)
+    require_factory(session, factory_id)
     uses = (
         select(inquiry_product.c.product_id, func.count().label("n"))
         .group_by(inquiry_product.c.product_id)
@@ -422,7 +413,7 @@ def save_catalogue(
     """Apply the catalogue table's edits in one go: ``(product id or None for a new product,
     its fields)`` and the ids of products to delete. Checks everything first; on any problem
     raises ``CatalogueError`` listing them all and writes nothing."""
-    _require_factory(session, factory_id)
+    require_factory(session, factory_id)
     existing = {
         p.id: p for p in session.scalars(select(Product).where(Product.factory_id == factory_id))
     }

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
 from expo.importing.columns import column_letter
-from expo.models import Category, Factory, Product
+from expo.models import Category, Product
 from expo.progress import Progress
 from expo.services.catalogue import (
     PRODUCT_FIELDS,
@@ -42,7 +42,7 @@ from expo.services.catalogue import (
     parse_price_range,
     parse_sku,
 )
-from expo.services.factories import FactoryNotFound
+from expo.services.factories import require_factory
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 HEADER_SEARCH_ROWS = 10
@@ -291,10 +291,7 @@ def import_catalogue(
     """
     path = Path(path)
     progress = progress or Progress()
-    if session.get(Factory, factory_id) is None:
-        raise FactoryNotFound(
-            f"No factory with id {factory_id}. `python -m expo factories list` shows the ids."
-        )
+    require_factory(session, factory_id)
     rows = read_sheet_rows(path)
     good, rejected = parse_catalogue_rows(rows, path.name, categories(session))
     result = CatalogueImportResult(factory_id, str(path), rejected=rejected, dry_run=dry_run)
@@ -341,11 +338,7 @@ def export_catalogue(session: Session, factory_id: int, path: Path | str) -> int
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    factory = session.get(Factory, factory_id)
-    if factory is None:
-        raise FactoryNotFound(
-            f"No factory with id {factory_id}. `python -m expo factories list` shows the ids."
-        )
+    require_factory(session, factory_id)
     names = dict(session.execute(select(Category.code, Category.name_zh)).tuples().all())
     products = session.scalars(
         select(Product).where(Product.factory_id == factory_id).order_by(Product.sku)

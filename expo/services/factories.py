@@ -92,12 +92,18 @@ def list_factories(
     return [_summary(factory, count, booths.get(factory.id)) for factory, count in rows]
 
 
-def get_factory(session: Session, factory_id: int) -> FactorySummary:
+def require_factory(session: Session, factory_id: int) -> Factory:
+    """The factory ``factory_id``; ``FactoryNotFound`` saying where to look up the ids."""
     factory = session.get(Factory, factory_id)
     if factory is None:
         raise FactoryNotFound(
             f"No factory with id {factory_id}. `python -m expo factories list` shows the ids."
         )
+    return factory
+
+
+def get_factory(session: Session, factory_id: int) -> FactorySummary:
+    factory = require_factory(session, factory_id)
     count = session.scalar(select(func.count()).where(Product.factory_id == factory_id)) or 0
     return _summary(factory, count, _booths_by_factory(session, [factory_id]).get(factory_id))
 

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from expo.models import Event, VisitorType
 from expo.services.catalogue_files import save_workbook_atomically
-from expo.services.leads import list_inquiries, list_leads
+from expo.services.leads import LeadSummary, list_inquiries, list_leads
 from expo.text.labels import VISITOR_TYPE_LABELS
 
 
@@ -33,14 +33,18 @@ def type_label(visitor_type: VisitorType) -> str:
 RATING_LABELS = {"hot": "热 Hot", "warm": "温 Warm", "cold": "冷 Cold"}
 NO_CONSENT = "未授权 not shared"
 
-INQUIRY_HEADERS = (
-    "时间 Time",
+# Who the buyer is: the first columns of both sheets.
+BUYER_HEADERS = (
     "姓名 Name",
     "公司 Company",
     "观众类型 Type",
     "手机 Phone",
     "微信 WeChat",
     "邮箱 E-mail",
+)
+INQUIRY_HEADERS = (
+    "时间 Time",
+    *BUYER_HEADERS,
     "货号 SKUs",
     "产品 Products",
     "数量 Quantity",
@@ -53,18 +57,14 @@ INQUIRY_HEADERS = (
     "询盘编号 Inquiry ID",
 )
 LEAD_HEADERS = (
-    "姓名 Name",
-    "公司 Company",
-    "观众类型 Type",
-    "手机 Phone",
-    "微信 WeChat",
-    "邮箱 E-mail",
+    *BUYER_HEADERS,
     "询盘数 Inquiries",
     "首次 First",
     "最近 Last",
     "货号 SKUs",
     "评级 Rating",
     "跟进日期 Follow-up",
+    "线索备注 Lead notes",
     "线索编号 Lead ID",
 )
 
@@ -93,30 +93,27 @@ def export_inquiries(session: Session, factory_id: int, path: Path | str) -> Inq
     zone = _zone(session)
     inquiries = list_inquiries(session, factory_id)
     leads = list_leads(session, factory_id)
-    contact = {lead.visitor_id: lead for lead in leads}
+    lead_of = {lead.visitor_id: lead for lead in leads}
 
     def local(moment: dt.datetime | None) -> dt.datetime | None:
         # Excel has no time zones: the event's local time, naive, is what people expect.
         return moment.astimezone(zone).replace(tzinfo=None) if moment else None
 
-    def shared(value: str | None, consent: bool) -> str | None:
-        return value if consent else NO_CONSENT
+    def buyer(name: str, company: str | None, lead: LeadSummary) -> list[object]:
+        """The BUYER_HEADERS cells; contact details only with the buyer's consent."""
+        contact = [lead.phone, lead.wechat, lead.email] if lead.consent_share else [NO_CONSENT] * 3
+        return [name, company, type_label(lead.visitor_type), *contact]
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "询盘 Inquiries"
     sheet.append(INQUIRY_HEADERS)
     for inquiry in sorted(inquiries, key=lambda i: (i.at, i.id)):
-        lead = contact[inquiry.visitor_id]
+        lead = lead_of[inquiry.visitor_id]
         sheet.append(
             [
                 local(inquiry.at),
-                inquiry.visitor_name,
-                inquiry.company,
-                type_label(inquiry.visitor_type),
-                shared(lead.phone, lead.consent_share),
-                shared(lead.wechat, lead.consent_share),
-                shared(lead.email, lead.consent_share),
+                *buyer(inquiry.visitor_name, inquiry.company, lead),
                 ", ".join(p.sku for p in inquiry.products),
                 "、".join(p.name for p in inquiry.products),
                 inquiry.quantity,
@@ -136,18 +133,14 @@ def export_inquiries(session: Session, factory_id: int, path: Path | str) -> Inq
     for lead in leads:
         lead_sheet.append(
             [
-                lead.name,
-                lead.company,
-                type_label(lead.visitor_type),
-                shared(lead.phone, lead.consent_share),
-                shared(lead.wechat, lead.consent_share),
-                shared(lead.email, lead.consent_share),
+                *buyer(lead.name, lead.company, lead),
                 lead.inquiries,
                 local(lead.first_at),
                 local(lead.last_at),
                 ", ".join(lead.skus),
                 RATING_LABELS.get(lead.rating.value) if lead.rating else None,
                 lead.follow_up_on,
+                lead.notes,
                 str(lead.uuid),
             ]
         )

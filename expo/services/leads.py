@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import Enum
 
 from sqlalchemy import func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
@@ -23,7 +24,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from expo.errors import ExpoError
 from expo.models import (
-    Factory,
     Inquiry,
     Lead,
     LeadRating,
@@ -37,21 +37,9 @@ from expo.models import (
 from expo.models.types import UTCDateTime, utcnow
 from expo.services.badges import BadgeStatus, resolve_badge
 from expo.services.events import StationRef
-from expo.services.factories import FactoryNotFound
+from expo.services.factories import require_factory
 
 MAX_TEXT = 2000
-
-
-class BadgeRefused(ExpoError):
-    """A scanned payload that does not identify a buyer; ``status`` says why."""
-
-    def __init__(self, status: BadgeStatus, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class InquiryRefused(ExpoError):
-    pass
 
 
 _REFUSALS = {
@@ -68,6 +56,23 @@ _REFUSALS = {
         "badge, or send them to the registration desk."
     ),
 }
+
+
+class BadgeRefused(ExpoError):
+    """A scanned payload that does not identify a buyer; ``status`` says why, the message what
+    the booth should do about it."""
+
+    def __init__(self, status: BadgeStatus) -> None:
+        super().__init__(_REFUSALS[status])
+        self.status = status
+
+
+class InquiryRefused(ExpoError):
+    pass
+
+
+class LeadNotFound(ExpoError):
+    pass
 
 
 @dataclass(frozen=True)
@@ -168,6 +173,7 @@ class LeadSummary:
     email: str | None
     rating: LeadRating | None
     follow_up_on: dt.date | None
+    notes: str | None  # the booth's own notes on the buyer, editable after the fair
     inquiries: int
     first_at: dt.datetime | None
     last_at: dt.datetime | None
@@ -185,19 +191,11 @@ class LeadSummary:
             "wechat": self.wechat,
             "rating": self.rating.value if self.rating else None,
             "follow_up_on": self.follow_up_on.isoformat() if self.follow_up_on else None,
+            "notes": self.notes,
             "inquiries": self.inquiries,
             "last_at": self.last_at.isoformat() if self.last_at else None,
             "products": list(self.skus),
         }
-
-
-def _require_factory(session: Session, factory_id: int) -> Factory:
-    factory = session.get(Factory, factory_id)
-    if factory is None:
-        raise FactoryNotFound(
-            f"No factory with id {factory_id}. `python -m expo factories list` shows the ids."
-        )
-    return factory
 
 
 def check_station_acts_for(station: StationRef, factory_id: int) -> None:
@@ -220,7 +218,7 @@ def check_station_acts_for(station: StationRef, factory_id: int) -> None:
 
 def bind_booth_station(session: Session, name: str, factory_id: int) -> StationRef:
     """Make the station ``name`` the booth of ``factory_id`` (created on first use)."""
-    _require_factory(session, factory_id)
+    require_factory(session, factory_id)
     name = name.strip()
     if not name:
         raise ExpoError("A station needs a name (for example 'Booth A-12').")
@@ -238,7 +236,7 @@ def bind_booth_station(session: Session, name: str, factory_id: int) -> StationR
 def booth_station(session: Session, name: str, factory_id: int) -> StationRef:
     """The booth station ``name`` of ``factory_id``, created on first use. A station already
     bound elsewhere is refused, never silently moved (its leads would change hands)."""
-    _require_factory(session, factory_id)
+    require_factory(session, factory_id)
     station = session.scalar(select(Station).where(Station.name == name.strip()))
     if station is None:
         return bind_booth_station(session, name, factory_id)
@@ -253,14 +251,14 @@ def booth_station(session: Session, name: str, factory_id: int) -> StationRef:
 def identify_buyer(session: Session, factory_id: int, payload: str) -> BuyerCard:
     """The buyer a scanned badge (or typed registration number) belongs to, checked offline
     against the event's key; raises ``BadgeRefused`` for an invalid, unknown or revoked one."""
-    _require_factory(session, factory_id)
+    require_factory(session, factory_id)
     lookup = resolve_badge(session, payload)
     if lookup.status != BadgeStatus.OK or lookup.visitor_id is None:
         status = lookup.status if lookup.status != BadgeStatus.OK else BadgeStatus.UNKNOWN
-        raise BadgeRefused(status, _REFUSALS[status])
+        raise BadgeRefused(status)
     visitor = session.get(Visitor, lookup.visitor_id)
     if visitor is None:
-        raise BadgeRefused(BadgeStatus.UNKNOWN, _REFUSALS[BadgeStatus.UNKNOWN])
+        raise BadgeRefused(BadgeStatus.UNKNOWN)
     lead = session.scalar(
         select(Lead).where(Lead.factory_id == factory_id, Lead.visitor_id == visitor.id)
     )
@@ -386,33 +384,64 @@ def record_inquiry(
     inquiry.products = products
     session.add(inquiry)
     session.flush()
-    return InquiryRecord(
-        id=inquiry.id,
-        uuid=inquiry.uuid,
-        lead_id=lead.id,
-        factory_id=factory_id,
-        visitor_id=buyer.visitor_id,
-        visitor_name=buyer.name,
-        company=buyer.company,
-        visitor_type=buyer.visitor_type,
-        products=tuple(ProductRef(p.id, p.sku, p.name) for p in products),
-        quantity=inquiry.quantity,
-        target_price=inquiry.target_price,
-        customisation=customisation,
-        notes=notes,
-        rating=draft.rating,
-        follow_up_on=draft.follow_up_on,
-        at=now,
-        station=station.name,
-        badge_code=buyer.payload,
-    )
+    return _inquiry_record(inquiry, buyer.name, buyer.company, buyer.visitor_type, station.name)
+
+
+class Keep(Enum):
+    """A ``LeadUpdate`` field left as it is (None means "clear it")."""
+
+    KEEP = "keep"
+
+
+KEEP = Keep.KEEP
+
+
+@dataclass(frozen=True)
+class LeadUpdate:
+    """What booth staff change on a lead after the fact; fields left at ``KEEP`` stay as they are,
+    None clears one."""
+
+    rating: LeadRating | None | Keep = KEEP
+    follow_up_on: dt.date | None | Keep = KEEP
+    notes: str | None | Keep = KEEP
+
+
+def update_lead(
+    session: Session,
+    lead_id: int,
+    acting_factory: int,
+    update: LeadUpdate,
+    station: StationRef,
+) -> LeadSummary:
+    """Change the rating, follow-up date or notes of the acting factory's lead ``lead_id``.
+
+    The lead's inquiries stay as they were (they are append-only). Another factory's lead is
+    refused exactly like a lead that does not exist, so its existence does not leak either.
+    """
+    check_station_acts_for(station, acting_factory)
+    require_factory(session, acting_factory)
+    lead = session.get(Lead, lead_id)
+    if lead is None or lead.factory_id != acting_factory:
+        raise LeadNotFound(
+            f"Factory {acting_factory} has no lead {lead_id}. "
+            f"`python -m expo inquiries leads --factory {acting_factory}` shows its leads."
+        )
+    if update.rating is not KEEP:
+        lead.rating = update.rating
+    if update.follow_up_on is not KEEP:
+        lead.follow_up_on = update.follow_up_on
+    if update.notes is not KEEP:
+        lead.notes = _clean_text(update.notes or "", "note")
+    lead.updated_at = utcnow()
+    session.flush()
+    return list_leads(session, acting_factory, lead_id=lead.id)[0]
 
 
 def list_inquiries(
     session: Session, factory_id: int, *, lead_id: int | None = None
 ) -> list[InquiryRecord]:
     """The acting factory's inquiries, newest first (one lead's with ``lead_id``)."""
-    _require_factory(session, factory_id)
+    require_factory(session, factory_id)
     query = (
         select(Inquiry, Visitor, Station.name)
         .join(Visitor, Visitor.id == Inquiry.visitor_id)
@@ -423,36 +452,46 @@ def list_inquiries(
     )
     if lead_id is not None:
         query = query.where(Inquiry.lead_id == lead_id)
-    records = []
-    for inquiry, visitor, station_name in session.execute(query):
-        records.append(
-            InquiryRecord(
-                id=inquiry.id,
-                uuid=inquiry.uuid,
-                lead_id=inquiry.lead_id,
-                factory_id=inquiry.factory_id,
-                visitor_id=visitor.id,
-                visitor_name=visitor.name,
-                company=visitor.company,
-                visitor_type=visitor.visitor_type,
-                products=tuple(ProductRef(p.id, p.sku, p.name) for p in inquiry.products),
-                quantity=inquiry.quantity,
-                target_price=inquiry.target_price,
-                customisation=inquiry.customisation,
-                notes=inquiry.notes,
-                rating=inquiry.rating,
-                follow_up_on=inquiry.follow_up_on,
-                at=inquiry.at,
-                station=station_name,
-                badge_code=inquiry.badge_code,
-            )
-        )
-    return records
+    return [
+        _inquiry_record(inquiry, visitor.name, visitor.company, visitor.visitor_type, station_name)
+        for inquiry, visitor, station_name in session.execute(query)
+    ]
 
 
-def list_leads(session: Session, factory_id: int) -> list[LeadSummary]:
-    """The acting factory's leads, the most recently active first."""
-    _require_factory(session, factory_id)
+def _inquiry_record(
+    inquiry: Inquiry,
+    name: str,
+    company: str | None,
+    visitor_type: VisitorType,
+    station: str | None,
+) -> InquiryRecord:
+    return InquiryRecord(
+        id=inquiry.id,
+        uuid=inquiry.uuid,
+        lead_id=inquiry.lead_id,
+        factory_id=inquiry.factory_id,
+        visitor_id=inquiry.visitor_id,
+        visitor_name=name,
+        company=company,
+        visitor_type=visitor_type,
+        products=tuple(ProductRef(p.id, p.sku, p.name) for p in inquiry.products),
+        quantity=inquiry.quantity,
+        target_price=inquiry.target_price,
+        customisation=inquiry.customisation,
+        notes=inquiry.notes,
+        rating=inquiry.rating,
+        follow_up_on=inquiry.follow_up_on,
+        at=inquiry.at,
+        station=station,
+        badge_code=inquiry.badge_code,
+    )
+
+
+def list_leads(
+    session: Session, factory_id: int, *, lead_id: int | None = None
+) -> list[LeadSummary]:
+    """The acting factory's leads, the most recently active first (one lead with ``lead_id``)."""
+    require_factory(session, factory_id)
     # type_coerce: SQLite hands MIN/MAX of a datetime back as text; the column type reads it.
     stats = (
         select(
@@ -466,13 +505,12 @@ def list_leads(session: Session, factory_id: int) -> list[LeadSummary]:
         .subquery()
     )
     # Plain columns, not ORM objects: a busy booth lists hundreds of leads after every save.
-    rows = session.execute(
+    # Each is labelled with the LeadSummary field it fills.
+    query = (
         select(
             Lead.id,
             Lead.uuid,
-            Lead.rating,
-            Lead.follow_up_on,
-            Visitor.id,
+            Visitor.id.label("visitor_id"),
             Visitor.name,
             Visitor.company,
             Visitor.visitor_type,
@@ -480,52 +518,26 @@ def list_leads(session: Session, factory_id: int) -> list[LeadSummary]:
             Visitor.phone,
             Visitor.wechat,
             Visitor.email,
-            stats.c.n,
+            Lead.rating,
+            Lead.follow_up_on,
+            Lead.notes,
+            func.coalesce(stats.c.n, 0).label("inquiries"),
             stats.c.first_at,
             stats.c.last_at,
         )
         .join(Visitor, Visitor.id == Lead.visitor_id)
         .outerjoin(stats, stats.c.lead_id == Lead.id)
         .where(Lead.factory_id == factory_id)
-    ).all()
+    )
+    if lead_id is not None:
+        query = query.where(Lead.id == lead_id)
     skus = _skus_by_lead(session, factory_id)
-    leads = [
-        LeadSummary(
-            id=lead_id,
-            uuid=lead_uuid,
-            visitor_id=visitor_id,
-            name=name,
-            company=company,
-            visitor_type=visitor_type,
-            consent_share=consent,
-            phone=phone if consent else None,
-            wechat=wechat if consent else None,
-            email=email if consent else None,
-            rating=rating,
-            follow_up_on=follow_up_on,
-            inquiries=count or 0,
-            first_at=first_at,
-            last_at=last_at,
-            skus=tuple(skus.get(lead_id, ())),
-        )
-        for (
-            lead_id,
-            lead_uuid,
-            rating,
-            follow_up_on,
-            visitor_id,
-            name,
-            company,
-            visitor_type,
-            consent,
-            phone,
-            wechat,
-            email,
-            count,
-            first_at,
-            last_at,
-        ) in rows
-    ]
+    leads = []
+    for row in session.execute(query):
+        fields = row._asdict()
+        if not fields["consent_share"]:
+            fields |= {"phone": None, "wechat": None, "email": None}
+        leads.append(LeadSummary(**fields, skus=tuple(skus.get(row.id, ()))))
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
     leads.sort(key=lambda lead: (lead.last_at or epoch, lead.id), reverse=True)
     return leads

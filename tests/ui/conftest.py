@@ -1,4 +1,5 @@
-"""GUI fixtures: the shipped font loaded, a context with a synchronous task runner."""
+"""GUI fixtures: the shipped font loaded, a context with a synchronous task runner and the small
+fair of two factories."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from tests.fair import SmallFair, build_small_fair
 from ui.context import AppContext
 from ui.fonts import install_cjk_font
 from ui.ops import TaskRunner
@@ -28,3 +30,15 @@ def settings(tmp_path: Path) -> Settings:
 def demo_ctx(demo_db, settings: Settings) -> AppContext:
     """The demo fair, with background work run inline (same code path, no threads)."""
     return AppContext(db=demo_db, tasks=TaskRunner(synchronous=True), settings=settings)
+
+
+@pytest.fixture
+def fair(empty_db) -> SmallFair:
+    """Two factories with catalogues, three buyers with badges (see tests/fair.py)."""
+    return build_small_fair(empty_db)
+
+
+@pytest.fixture
+def sync_ctx(empty_db, settings: Settings) -> AppContext:
+    """The empty event (add ``fair`` for the small fair), background work run inline."""
+    return AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)

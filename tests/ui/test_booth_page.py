@@ -2,55 +2,28 @@
 
 from __future__ import annotations
 
-from collections import Counter
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QDate, Qt
 from sqlalchemy import select
 
 from expo.models import Inquiry, Lead, LeadRating, Station, StationKind
-from tests.fair import build_small_fair
+from tests.ui.helpers import ink_pixels, show_page
 from ui.booth.page import BoothPage
 from ui.context import AppContext
 from ui.ops import TaskRunner
 from ui.settings import BOOTH_FACTORY, STATION_NAME
 
 
-def ink_pixels(image: QImage, widget: QWidget, root: QWidget, rect: QRect | None = None) -> int:
-    """Pixels of text drawn in ``rect`` of ``widget`` (glyphs, not an empty box): those far
-    from the area's most common colour, whatever the background (a selected row is blue)."""
-    area = rect if rect is not None else widget.rect()
-    origin = widget.mapTo(root, area.topLeft())
-    pixels = [
-        QColor(image.pixel(x, y)).lightness()
-        for y in range(origin.y() + 2, origin.y() + area.height() - 2)
-        for x in range(origin.x() + 2, origin.x() + area.width() - 2)
-    ]
-    background = Counter(pixels).most_common(1)[0][0]
-    return sum(1 for value in pixels if abs(value - background) > 80)
-
-
 @pytest.fixture
-def fair(empty_db):
-    return build_small_fair(empty_db)
-
-
-@pytest.fixture
-def page(qtbot, empty_db, fair, settings) -> BoothPage:
+def page(qtbot, sync_ctx, fair, settings) -> BoothPage:
     settings.set(STATION_NAME, "Booth A-01")
-    ctx = AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
-    page = BoothPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1280, 800)
-    with qtbot.waitActive(page):
-        page.show()
-        page.activateWindow()
-    page.activated()
+    page = BoothPage(sync_ctx)
+    show_page(qtbot, page)
     assert page.bind_to(fair.factory_a)
     return page
 
@@ -197,12 +170,7 @@ def test_the_booth_page_on_the_demo_fair(qtbot, demo_ctx, artifacts_dir: Path) -
         code = code_for_visitor(session, visitor.id)
         name = visitor.name
     page = BoothPage(demo_ctx)
-    qtbot.addWidget(page)
-    page.resize(1280, 800)
-    with qtbot.waitActive(page):
-        page.show()
-        page.activateWindow()
-    page.activated()
+    show_page(qtbot, page)
     assert page.bind_to(factory.id)
     _scan(qtbot, page, code)
     assert page.buyer_name.text() == name
@@ -242,3 +210,48 @@ def test_an_unbound_station_asks_for_its_factory_and_remembers_it(
     qtbot.addWidget(again)
     again.activated()
     assert again.factory is not None and again.factory.id == fair.factory_b
+
+
+def test_a_lead_s_rating_follow_up_and_notes_are_edited_from_the_keyboard(
+    qtbot, page: BoothPage, empty_db, fair, artifacts_dir: Path
+) -> None:
+    assert not page.lead_editor.save_button.isEnabled()  # no lead to edit yet
+    _scan(qtbot, page, fair.code_consenting)
+    page.toggle_product("CY-001")
+    page.rating_buttons[LeadRating.WARM].click()
+    assert page.save()
+
+    page.lead_table.setFocus()
+    page.lead_table.selectRow(0)
+    assert page.lead_editor.title.text().endswith("张伟")
+    assert page.lead_editor.rating.currentText() == "温 Warm"
+    qtbot.keyClick(page.lead_table, Qt.Key.Key_Return)
+    assert page.lead_editor.rating.hasFocus()
+    page.lead_editor.rating.setCurrentIndex(page.lead_editor.rating.findData("hot"))
+    qtbot.keyClick(page.lead_editor.rating, Qt.Key.Key_Tab)
+    assert page.lead_editor.follow_up.check.hasFocus()
+    qtbot.keyClick(page.lead_editor.follow_up.check, Qt.Key.Key_Space)
+    page.lead_editor.follow_up.date_edit.setDate(QDate(2025, 5, 9))
+    page.lead_editor.notes.setFocus()
+    page.lead_editor.notes.insertPlainText("寄样品到义乌 send samples")
+    qtbot.keyClick(page.lead_editor.notes, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert page.lead_editor.message.text() == "✓ 已保存 Saved", page.lead_editor.message.text()
+    assert page.lead_table.hasFocus()
+    assert page.lead_model.index(0, 3).data() == "热 Hot"
+    assert page.lead_model.index(0, 7).data() == "2025-05-09"
+    assert page.lead_editor.notes.toPlainText() == "寄样品到义乌 send samples"
+    with empty_db.session() as session:
+        lead = session.scalars(select(Lead)).one()
+        assert (lead.rating, lead.follow_up_on, lead.notes) == (
+            LeadRating.HOT,
+            dt.date(2025, 5, 9),
+            "寄样品到义乌 send samples",
+        )
+        # The inquiry is as it was logged, and Ctrl+Enter in the panel logged no new one.
+        inquiry = session.scalars(select(Inquiry)).one()
+        assert (inquiry.rating, inquiry.notes) == (LeadRating.WARM, None)
+    qtbot.wait(20)
+    image = page.grab().toImage()
+    image.save(str(artifacts_dir / "booth-page-lead-follow-up.png"))
+    assert ink_pixels(image, page.lead_editor.notes, page) > 100

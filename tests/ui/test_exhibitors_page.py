@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,42 +9,18 @@ import pytest
 from openpyxl import Workbook
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit
 
 from expo.services.catalogue import list_products
-from tests.fair import build_small_fair
-from ui.context import AppContext
+from tests.ui.helpers import ink_pixels, show_page
 from ui.exhibitors.page import ExhibitorsPage
 from ui.main_window import MainWindow
-from ui.ops import TaskRunner
-
-
-def ink_pixels(image: QImage, widget: QWidget, root: QWidget) -> int:
-    origin = widget.mapTo(root, widget.rect().topLeft())
-    pixels = [
-        QColor(image.pixel(x, y)).lightness()
-        for y in range(origin.y() + 2, origin.y() + widget.height() - 2)
-        for x in range(origin.x() + 2, origin.x() + widget.width() - 2)
-    ]
-    background = Counter(pixels).most_common(1)[0][0]
-    return sum(1 for value in pixels if abs(value - background) > 80)
 
 
 @pytest.fixture
-def fair(empty_db):
-    return build_small_fair(empty_db)
-
-
-@pytest.fixture
-def page(qtbot, empty_db, fair, settings) -> ExhibitorsPage:
-    ctx = AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
-    page = ExhibitorsPage(ctx)
-    qtbot.addWidget(page)
-    page.resize(1280, 800)
-    with qtbot.waitActive(page):
-        page.show()
-        page.activateWindow()
-    page.activated()
+def page(qtbot, sync_ctx, fair) -> ExhibitorsPage:
+    page = ExhibitorsPage(sync_ctx)
+    show_page(qtbot, page)
     return page
 
 

@@ -10,18 +10,15 @@ GUI thread so the buyer appears at once; the export runs off it.
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
+    QApplication,
     QComboBox,
     QCompleter,
-    QDateEdit,
-    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -60,11 +57,14 @@ from expo.services.leads import (
     list_inquiries,
     list_leads,
     record_inquiry,
+    update_lead,
 )
 from expo.text.labels import VISITOR_TYPE_COLORS, visitor_type_label
+from ui.booth.lead_editor import FollowUpField, LeadEditor
 from ui.booth.models import RATING_COLORS, RATING_TEXT, LeadTableModel, local_time
 from ui.context import AppContext
 from ui.settings import BOOTH_FACTORY, STATION_NAME
+from ui.widgets.factory_files import ask_xlsx_path, export_factory_file, show_status
 from ui.widgets.scan_field import ScanField
 
 SAVE_KEYS = ("Ctrl+Return", "Ctrl+Enter", "F2")
@@ -213,17 +213,8 @@ class BoothPage(QWidget):
             self.rating_buttons[rating] = button
             ratings.addWidget(button)
         ratings.addStretch(1)
-        self.follow_up = QCheckBox(self.tr("跟进 Follow up on"))
+        self.follow_up = FollowUpField()
         self.follow_up.setObjectName("followUp")
-        self.follow_up_date = QDateEdit(QDate.currentDate().addDays(7))
-        self.follow_up_date.setCalendarPopup(True)
-        self.follow_up_date.setDisplayFormat("yyyy-MM-dd")
-        self.follow_up_date.setEnabled(False)
-        self.follow_up.toggled.connect(self.follow_up_date.setEnabled)
-        follow = QHBoxLayout()
-        follow.addWidget(self.follow_up)
-        follow.addWidget(self.follow_up_date)
-        follow.addStretch(1)
         self.save_button = QPushButton(self.tr("保存询盘 Save inquiry   Ctrl+Enter / F2"))
         self.save_button.setObjectName("saveInquiry")
         self.save_button.setStyleSheet(
@@ -243,7 +234,7 @@ class BoothPage(QWidget):
         form.addRow(self.tr("定制 Customisation"), self.customisation)
         form.addRow(self.tr("备注 Notes"), self.notes)
         form.addRow(self.tr("评级 Rating"), ratings)
-        form.addRow("", follow)
+        form.addRow("", self.follow_up)
 
         left = QVBoxLayout()
         left.addWidget(self.scan_field)
@@ -292,6 +283,8 @@ class BoothPage(QWidget):
         right.addLayout(leads_top)
         right.addWidget(self.lead_table, 1)
         right.addWidget(self.lead_details)
+        self.lead_editor = LeadEditor()
+        right.addWidget(self.lead_editor)
 
         body = QHBoxLayout()
         body.addWidget(left_widget)
@@ -307,11 +300,14 @@ class BoothPage(QWidget):
         self.save_button.clicked.connect(self.save)
         self.factory_combo.activated.connect(self._factory_chosen)
         self.lead_table.selectionModel().currentRowChanged.connect(self._lead_selected)
+        # Enter on a lead goes to its follow-up panel; Ctrl+Enter there saves it.
+        self.lead_table.activated.connect(lambda _index: self.lead_editor.focus())
+        self.lead_editor.save_requested.connect(self.save_lead)
         self.export_button.clicked.connect(self._ask_export)
         for keys in SAVE_KEYS:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(self.save)
+            shortcut.activated.connect(self._save_key)
         scan_again = QShortcut(QKeySequence("Esc"), self)
         scan_again.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         scan_again.activated.connect(self.focus_scan)
@@ -534,7 +530,15 @@ class BoothPage(QWidget):
         self.notes.clear()
         for button in self.rating_buttons.values():
             button.setChecked(False)
-        self.follow_up.setChecked(False)
+        self.follow_up.set_value(None)
+
+    def _save_key(self) -> None:
+        """Ctrl+Enter / F2: save what the focus is in, the lead's follow-up panel or the inquiry."""
+        focus = QApplication.focusWidget()
+        if focus is not None and self.lead_editor.isAncestorOf(focus):
+            self.save_lead()
+        else:
+            self.save()
 
     def save(self) -> bool:
         """Save the inquiry of the scanned buyer; False (and why, on screen) if it cannot be."""
@@ -559,7 +563,7 @@ class BoothPage(QWidget):
             customisation=self.customisation.text(),
             notes=self.notes.toPlainText(),
             rating=self.rating(),
-            follow_up_on=self._follow_up_date(),
+            follow_up_on=self.follow_up.value(),
         )
         try:
             with self.ctx.db.begin() as session:
@@ -569,11 +573,11 @@ class BoothPage(QWidget):
                 )
         except ExpoError as exc:
             return self._form_error(str(exc))
-        self.form_message.setStyleSheet("color: #166534; font-weight: 600;")
-        self.form_message.setText(
+        show_status(
+            self.form_message,
             self.tr("✓ 已保存 Saved: {name} — {products}").format(
                 name=record.visitor_name, products=", ".join(p.sku for p in record.products)
-            )
+            ),
         )
         self.buyer_note.setText(self.tr("已保存 Saved — scan the next buyer"))
         self._card_state("saved")
@@ -587,15 +591,8 @@ class BoothPage(QWidget):
         self.focus_scan()
         return True
 
-    def _follow_up_date(self) -> dt.date | None:
-        if not self.follow_up.isChecked():
-            return None
-        date = self.follow_up_date.date()
-        return dt.date(date.year(), date.month(), date.day())
-
     def _form_error(self, message: str) -> bool:
-        self.form_message.setStyleSheet("color: #b91c1c; font-weight: 600;")
-        self.form_message.setText(message)
+        show_status(self.form_message, message, error=True)
         return False
 
     # -- the lead list
@@ -614,12 +611,15 @@ class BoothPage(QWidget):
             )
         )
         self.lead_details.clear()
+        self.lead_editor.show_lead(None)
 
     def _lead_selected(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         if self.factory is None or not current.isValid():
             self.lead_details.clear()
+            self.lead_editor.show_lead(None)
             return
         lead = self.lead_model.lead(current.row())
+        self.lead_editor.show_lead(lead)
         with self.ctx.db.session() as session:
             inquiries = list_inquiries(session, self.factory.id, lead_id=lead.id)
         lines = []
@@ -638,41 +638,49 @@ class BoothPage(QWidget):
             lines.append("  ".join(parts))
         self.lead_details.setText(f"{lead.name} · {lead.company or ''}\n" + "\n".join(lines))
 
+    def save_lead(self) -> bool:
+        """Save the follow-up panel's rating, date and notes on the selected lead."""
+        lead = self.lead_editor.lead
+        if self.factory is None or lead is None:
+            return False
+        try:
+            with self.ctx.db.begin() as session:
+                station = booth_station(session, self.station_name, self.factory.id)
+                saved = update_lead(
+                    session, lead.id, self.factory.id, self.lead_editor.change(), station
+                )
+        except ExpoError as exc:
+            self.lead_editor.show_result(str(exc), error=True)
+            return False
+        self.refresh_leads()
+        row = self.lead_model.row_of_visitor(saved.visitor_id)
+        if row is not None:
+            self.lead_table.selectRow(row)
+        self.lead_table.setFocus()
+        self.lead_editor.show_result(self.tr("✓ 已保存 Saved"))
+        return True
+
     # -- export
     def _ask_export(self) -> None:
         if self.factory is None:
             return
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            self.tr("Export leads"),
-            f"leads-{self.factory.id}.xlsx",
-            "Excel (*.xlsx)",
-        )
+        path = ask_xlsx_path(self, self.tr("Export leads"), f"leads-{self.factory.id}.xlsx")
         if path:
-            self.export_file(Path(path))
+            self.export_file(path)
 
     def export_file(self, path: Path) -> None:
         """Export this factory's inquiries and leads off the GUI thread."""
         assert self.factory is not None
-        factory_id = self.factory.id
-        db = self.ctx.db
-
-        def run() -> InquiryExport:
-            with db.session() as session:
-                return export_inquiries(session, factory_id, path)
 
         def done(result: InquiryExport) -> None:
             self.last_export = result
-            self.form_message.setStyleSheet("color: #166534;")
-            self.form_message.setText(
+            show_status(
+                self.form_message,
                 self.tr("导出 Exported {n} inquiries to {file}").format(
                     n=result.rows, file=result.file
-                )
+                ),
             )
 
-        (
-            self.ctx.tasks.op(run)
-            .on_success(done)
-            .on_failure(lambda exc: self._form_error(str(exc)))
-            .run()
+        export_factory_file(
+            self.ctx, self.factory.id, path, export_inquiries, done, self._form_error
         )

@@ -38,6 +38,7 @@ from expo.services.events import list_categories
 from expo.services.factories import FactorySummary, get_factory, list_factories
 from ui.context import AppContext
 from ui.exhibitors.models import CatalogueTableModel, FactoryTableModel
+from ui.widgets.factory_files import ask_xlsx_path, export_factory_file, show_status
 
 PHOTO_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
 
@@ -436,30 +437,21 @@ class ExhibitorsPage(QWidget):
         if self.factory is None:
             return
         suggested = f"catalogue-{self.factory.id}.xlsx"
-        path, _ = QFileDialog.getSaveFileName(
-            self, self.tr("Export catalogue"), suggested, "Excel (*.xlsx)"
-        )
+        path = ask_xlsx_path(self, self.tr("Export catalogue"), suggested)
         if path:
-            self.export_file(Path(path))
+            self.export_file(path)
 
     def export_file(self, path: Path) -> None:
         assert self.factory is not None
-        factory_id = self.factory.id
-        db = self.ctx.db
-
-        def run() -> int:
-            with db.session() as session:
-                return export_catalogue(session, factory_id, path)
-
-        (
-            self.ctx.tasks.op(run)
-            .on_success(
-                lambda count: self.show_message(
-                    self.tr("导出 Exported {n} products to {path}.").format(n=count, path=path)
-                )
-            )
-            .on_failure(lambda exc: self.show_error(str(exc)))
-            .run()
+        export_factory_file(
+            self.ctx,
+            self.factory.id,
+            path,
+            export_catalogue,
+            lambda count: self.show_message(
+                self.tr("导出 Exported {n} products to {path}.").format(n=count, path=path)
+            ),
+            self.show_error,
         )
 
     # -- messages
@@ -468,9 +460,7 @@ class ExhibitorsPage(QWidget):
         self.report.show()
 
     def show_message(self, text: str) -> None:
-        self.message.setStyleSheet("color: #166534;")
-        self.message.setText(text)
+        show_status(self.message, text)
 
     def show_error(self, text: str) -> None:
-        self.message.setStyleSheet("color: #b91c1c; font-weight: 600;")
-        self.message.setText(text)
+        show_status(self.message, text, error=True)

@@ -10,6 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from expo.cli import main
+from expo.services.leads import list_leads
 from tests.fair import build_small_fair
 
 
@@ -23,6 +24,29 @@ def _run(capsys, db, *args: str) -> tuple[int, object, str]:
 @pytest.fixture
 def fair(empty_db):
     return build_small_fair(empty_db)
+
+
+@pytest.fixture
+def add_inquiry(capsys, empty_db, fair):
+    """``inquiries add --factory A --badge PAYLOAD --product CY-001 [more] --json``."""
+
+    def add(payload: str, *more: str) -> tuple[int, object, str]:
+        return _run(
+            capsys,
+            empty_db,
+            "inquiries",
+            "add",
+            "--factory",
+            str(fair.factory_a),
+            "--badge",
+            payload,
+            "--product",
+            "CY-001",
+            *more,
+            "--json",
+        )
+
+    return add
 
 
 def test_factories_list_json(capsys, empty_db, fair) -> None:
@@ -88,29 +112,11 @@ def test_catalogue_import_and_export(capsys, empty_db, fair, tmp_path: Path) -> 
     assert code != 0 and "factories list" in err
 
 
-def test_inquiries_add_list_and_export(capsys, empty_db, fair, tmp_path: Path) -> None:
-    code, data, err = _run(
-        capsys,
-        empty_db,
-        "inquiries",
-        "add",
-        "--factory",
-        str(fair.factory_a),
-        "--badge",
+def test_inquiries_add_list_and_export(capsys, empty_db, fair, add_inquiry, tmp_path: Path) -> None:
+    code, data, err = add_inquiry(
         fair.code_private,
-        "--product",
-        "CY-001",
-        "--product",
-        "CY-002",
-        "--quantity",
-        "500",
-        "--target-price",
-        "29.9",
-        "--note",
-        "要现货",
-        "--rating",
-        "warm",
-        "--json",
+        *("--product", "CY-002", "--quantity", "500", "--target-price", "29.9"),
+        *("--note", "要现货", "--rating", "warm"),
     )
     assert code == 0, err
     assert data["factory"] == fair.factory_a
@@ -129,19 +135,7 @@ def test_inquiries_add_list_and_export(capsys, empty_db, fair, tmp_path: Path) -
     )
     assert len(data["uuid"]) == 36
 
-    code, _, err = _run(
-        capsys,
-        empty_db,
-        "inquiries",
-        "add",
-        "--factory",
-        str(fair.factory_a),
-        "--badge",
-        fair.revoked_code,
-        "--product",
-        "CY-001",
-        "--json",
-    )
+    code, _, err = add_inquiry(fair.revoked_code)
     assert code != 0 and "replaced" in err
 
     code, data, _ = _run(
@@ -170,20 +164,59 @@ def test_inquiries_add_list_and_export(capsys, empty_db, fair, tmp_path: Path) -
     assert sheet.max_row == 2 and sheet["B2"].value == "李娜"
 
 
-def test_inquiries_add_refuses_a_bad_target_price(capsys, empty_db, fair) -> None:
-    code, _, err = _run(
+def test_inquiries_add_refuses_a_bad_target_price(fair, add_inquiry) -> None:
+    code, _, err = add_inquiry(fair.code_private, "--target-price", "cheap")
+    assert code != 0 and "--target-price" in err
+
+
+def test_inquiries_lead_update(capsys, empty_db, fair, add_inquiry, tmp_path: Path) -> None:
+    code, added, err = add_inquiry(fair.code_private, "--rating", "warm")
+    assert code == 0, err
+    lead = str(added["lead"])
+    factory_a = ("--factory", str(fair.factory_a), "--lead", lead)
+    code, data, err = _run(
         capsys,
         empty_db,
-        "inquiries",
-        "add",
-        "--factory",
-        str(fair.factory_a),
-        "--badge",
-        fair.code_private,
-        "--product",
-        "CY-001",
-        "--target-price",
-        "cheap",
+        *("inquiries", "lead-update", *factory_a),
+        *("--rating", "hot", "--follow-up", "2025-05-09", "--notes", "报价已发 quote sent"),
         "--json",
     )
-    assert code != 0 and "--target-price" in err
+    assert code == 0, err
+    assert (data["id"], data["rating"], data["follow_up_on"], data["notes"]) == (
+        added["lead"],
+        "hot",
+        "2025-05-09",
+        "报价已发 quote sent",
+    )
+    # Only what is given changes; 'none' clears.
+    code, data, err = _run(
+        capsys, empty_db, "inquiries", "lead-update", *factory_a, "--follow-up", "none", "--json"
+    )
+    assert code == 0, err
+    assert (data["rating"], data["follow_up_on"], data["notes"]) == (
+        "hot",
+        None,
+        "报价已发 quote sent",
+    )
+    code, data, _ = _run(
+        capsys, empty_db, "inquiries", "leads", "--factory", str(fair.factory_a), "--json"
+    )
+    assert [(x["id"], x["notes"]) for x in data] == [(added["lead"], "报价已发 quote sent")]
+
+    # Factory B cannot touch factory A's lead, and cannot tell that it exists.
+    code, out, err = _run(
+        capsys,
+        empty_db,
+        *("inquiries", "lead-update", "--factory", str(fair.factory_b), "--lead", lead),
+        *("--notes", "stolen", "--json"),
+    )
+    assert code != 0 and out == "" and f"Factory {fair.factory_b} has no lead {lead}" in err
+    code, _, err = _run(capsys, empty_db, "inquiries", "lead-update", *factory_a, "--json")
+    assert code != 0 and "Nothing to change" in err
+    with pytest.raises(SystemExit) as usage:
+        main(
+            ["--db", empty_db.location, "inquiries", "lead-update", *factory_a, "--follow-up", "x"]
+        )
+    assert usage.value.code == 2 and "YYYY-MM-DD, or 'none'" in capsys.readouterr().err
+    with empty_db.session() as session:
+        assert list_leads(session, fair.factory_a)[0].notes == "报价已发 quote sent"

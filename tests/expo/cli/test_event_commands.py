@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from expo.cli import main
 
@@ -117,3 +118,33 @@ def test_output_cut_short_by_the_reader_is_not_an_error(tmp_path: Path) -> None:
     )
     assert "BrokenPipeError" not in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_demo_with_assign_booths_gives_every_factory_its_booth(tmp_path: Path, capsys) -> None:
+    from expo.db import open_event
+    from expo.models import Booth
+
+    plain, placed = str(tmp_path / "plain.sqlite"), str(tmp_path / "placed.sqlite")
+    small = ("--visitors", "50", "--factories", "40", "--json")
+    code, out, err = run_cli(capsys, "--db", plain, "demo", *small)
+    assert code == 0, err
+    assert json.loads(out)["assigned"] == 0
+    code, out, err = run_cli(capsys, "--db", placed, "demo", "--assign-booths", *small)
+    assert code == 0, err
+    assert json.loads(out)["assigned"] == 40
+
+    code, out, _ = run_cli(capsys, "--db", plain, "factories", "list", "--json")
+    assert code == 0 and {f["booth"] for f in json.loads(out)} == {None}
+    code, out, _ = run_cli(capsys, "--db", placed, "factories", "list", "--json")
+    listed = {f["id"]: f["booth"] for f in json.loads(out)}
+    assert len(listed) == 40 and None not in listed.values()
+    db = open_event(placed)
+    try:
+        with db.session() as session:
+            booths: dict[int, list[str]] = {}
+            for booth in session.scalars(select(Booth).where(Booth.factory_id.is_not(None))):
+                booths.setdefault(booth.factory_id, []).append(booth.code)
+    finally:
+        db.dispose()
+    assert set(booths) == set(listed)
+    assert listed == {fid: ", ".join(sorted(codes)) for fid, codes in booths.items()}

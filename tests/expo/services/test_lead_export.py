@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
 
@@ -9,7 +10,14 @@ from openpyxl import load_workbook
 
 from expo.models import LeadRating
 from expo.services.lead_export import INQUIRY_HEADERS, LEAD_HEADERS, NO_CONSENT, export_inquiries
-from expo.services.leads import InquiryDraft, booth_station, record_inquiry
+from expo.services.leads import (
+    InquiryDraft,
+    LeadUpdate,
+    booth_station,
+    list_leads,
+    record_inquiry,
+    update_lead,
+)
 from tests.fair import build_small_fair
 
 
@@ -123,3 +131,26 @@ def test_an_export_without_inquiries_is_a_file_with_headers(empty_db, tmp_path: 
     assert result.rows == 0
     sheet = load_workbook(tmp_path / "empty.xlsx")["询盘 Inquiries"]
     assert sheet.max_row == 1
+
+
+def test_the_leads_sheet_carries_the_booth_s_own_lead_notes(empty_db, tmp_path: Path) -> None:
+    fair = build_small_fair(empty_db)
+    _log_inquiries(empty_db, fair)
+    with empty_db.begin() as session:
+        station = booth_station(session, fair.station_a, fair.factory_a)
+        lead = next(x for x in list_leads(session, fair.factory_a) if x.name == "李娜")
+        update_lead(
+            session,
+            lead.id,
+            fair.factory_a,
+            LeadUpdate(notes="寄样品 send samples", follow_up_on=dt.date(2025, 5, 6)),
+            station,
+        )
+    with empty_db.session() as session:
+        export_inquiries(session, fair.factory_a, tmp_path / "a.xlsx")
+    leads = {
+        row["姓名 Name"]: row for row in _rows(load_workbook(tmp_path / "a.xlsx")["线索 Leads"])
+    }
+    assert leads["李娜"]["线索备注 Lead notes"] == "寄样品 send samples"
+    assert leads["李娜"]["跟进日期 Follow-up"] == dt.datetime(2025, 5, 6)
+    assert leads["张伟"]["线索备注 Lead notes"] is None

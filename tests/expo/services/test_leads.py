@@ -16,11 +16,14 @@ from expo.services.leads import (
     BadgeRefused,
     InquiryDraft,
     InquiryRefused,
+    LeadNotFound,
+    LeadUpdate,
     booth_station,
     identify_buyer,
     list_inquiries,
     list_leads,
     record_inquiry,
+    update_lead,
 )
 from tests.fair import build_small_fair
 
@@ -283,3 +286,81 @@ def test_inquiries_and_leads_on_postgresql(pg_url: str, tmp_path) -> None:
             assert [(f.id, f.products) for f in factories] == [(fair.factory_a, 4)]
     finally:
         db.dispose()
+
+
+def _lead_of(db, factory_id: int, payload: str, sku: str, station) -> int:
+    with db.begin() as session:
+        draft = InquiryDraft(skus=[sku], rating=LeadRating.WARM, notes="first visit")
+        return record_inquiry(session, factory_id, payload, draft, station).lead_id
+
+
+def test_booth_staff_edit_a_lead_s_notes_rating_and_follow_up_after_the_fact(
+    empty_db, fair
+) -> None:
+    station = _station(empty_db, fair.station_a, fair.factory_a)
+    lead_id = _lead_of(empty_db, fair.factory_a, fair.code_consenting, "CY-001", station)
+    with empty_db.begin() as session:
+        summary = update_lead(
+            session,
+            lead_id,
+            fair.factory_a,
+            LeadUpdate(
+                rating=LeadRating.HOT,
+                follow_up_on=dt.date(2025, 5, 2),
+                notes="  Sent the price list by WeChat  ",
+            ),
+            station,
+        )
+    assert (summary.rating, summary.follow_up_on, summary.notes) == (
+        LeadRating.HOT,
+        dt.date(2025, 5, 2),
+        "Sent the price list by WeChat",
+    )
+    # Fields left out stay; None clears; the inquiry (append-only) is untouched.
+    with empty_db.begin() as session:
+        update_lead(session, lead_id, fair.factory_a, LeadUpdate(follow_up_on=None), station)
+    with empty_db.session() as session:
+        lead = session.get(Lead, lead_id)
+        assert (lead.rating, lead.follow_up_on, lead.notes) == (
+            LeadRating.HOT,
+            None,
+            "Sent the price list by WeChat",
+        )
+        inquiry = session.scalars(select(Inquiry)).one()
+        assert (inquiry.rating, inquiry.notes) == (LeadRating.WARM, "first visit")
+        assert list_leads(session, fair.factory_a)[0].notes == "Sent the price list by WeChat"
+
+
+def test_factory_b_can_never_touch_factory_a_s_lead(empty_db, fair) -> None:
+    station_a = _station(empty_db, fair.station_a, fair.factory_a)
+    station_b = _station(empty_db, fair.station_b, fair.factory_b)
+    lead_id = _lead_of(empty_db, fair.factory_a, fair.code_private, "CY-002", station_a)
+    change = LeadUpdate(rating=LeadRating.COLD, notes="not serious")
+    with empty_db.begin() as session:
+        # As factory B, from B's booth: refused as if the lead did not exist.
+        with pytest.raises(LeadNotFound, match=f"Factory {fair.factory_b} has no lead"):
+            update_lead(session, lead_id, fair.factory_b, change, station_b)
+        # Claiming to be factory A from B's booth: refused by the station check.
+        with pytest.raises(InquiryRefused, match="booth of another factory"):
+            update_lead(session, lead_id, fair.factory_a, change, station_b)
+        with pytest.raises(LeadNotFound):
+            update_lead(session, lead_id + 999, fair.factory_a, change, station_a)
+    with empty_db.session() as session:
+        lead = session.get(Lead, lead_id)
+        assert (lead.rating, lead.notes) == (LeadRating.WARM, None)
+
+
+def test_an_overlong_lead_note_is_refused_and_nothing_changes(empty_db, fair) -> None:
+    station = _station(empty_db, fair.station_a, fair.factory_a)
+    lead_id = _lead_of(empty_db, fair.factory_a, fair.code_private, "CY-002", station)
+    with pytest.raises(InquiryRefused, match="longer than 2000"):
+        with empty_db.begin() as session:
+            update_lead(
+                session,
+                lead_id,
+                fair.factory_a,
+                LeadUpdate(rating=LeadRating.COLD, notes="x" * 2001),
+                station,
+            )
+    with empty_db.session() as session:
+        assert session.get(Lead, lead_id).rating == LeadRating.WARM

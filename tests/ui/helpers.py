@@ -1,0 +1,35 @@
+"""Page tests' helpers: show a page as the main window would, and read its screenshot back
+(is there text drawn where the test expects it?)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QWidget
+from pytestqt.qtbot import QtBot
+
+
+def ink_pixels(image: QImage, widget: QWidget, root: QWidget, rect: QRect | None = None) -> int:
+    """Pixels of text drawn in ``rect`` of ``widget`` (glyphs, not an empty box): those far
+    from the area's most common colour, whatever the background (a selected row is blue)."""
+    area = rect if rect is not None else widget.rect()
+    origin = widget.mapTo(root, area.topLeft())
+    pixels = [
+        QColor(image.pixel(x, y)).lightness()
+        for y in range(origin.y() + 2, origin.y() + area.height() - 2)
+        for x in range(origin.x() + 2, origin.x() + area.width() - 2)
+    ]
+    background = Counter(pixels).most_common(1)[0][0]
+    return sum(1 for value in pixels if abs(value - background) > 80)
+
+
+def show_page(qtbot: QtBot, page: QWidget) -> None:
+    """Show ``page`` active at 1280x800 and tell it so, as the main window does on navigation."""
+    qtbot.addWidget(page)
+    page.resize(1280, 800)
+    with qtbot.waitActive(page):
+        page.show()
+        page.activateWindow()
+    page.activated()  # type: ignore[attr-defined]
