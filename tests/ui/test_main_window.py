@@ -92,3 +92,19 @@ def test_every_navigation_entry_fits_without_scrolling(qtbot, demo_ctx) -> None:
     # The widest entry, with the stylesheet's padding, fits the list: nothing is cut or scrolled.
     assert navigation.sizeHintForColumn(0) <= navigation.viewport().width()
     assert not navigation.horizontalScrollBar().isVisible()
+
+
+def test_every_page_fits_a_1280_by_800_window(qtbot, demo_ctx) -> None:
+    window = MainWindow(demo_ctx)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    too_wide = {}
+    for key, page in window.pages.items():
+        window.show_page(key)
+        hint = page.minimumSizeHint()
+        if hint.width() > 1280 - window.navigation.width() or hint.height() > 760:
+            too_wide[key] = (hint.width(), hint.height())
+    assert too_wide == {}
+    assert window.minimumSizeHint().width() <= 1280
+    assert window.width() == 1280
