@@ -35,7 +35,7 @@ UNITS = {6: ("m", 1.0), 5: ("cm", 0.01), 4: ("mm", 0.001)}
 AISLE_M = 3.0  # room left round the booths when neither the drawing nor the event has the hall
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DxfImportResult(ImportResult):
     hall: str
     units: str
@@ -181,6 +181,7 @@ def import_plan_dxf(
         result.booths_created,
         result.booths_updated,
         result.booths_removed,
+        halls=result.halls,
         hall=code,
         units=unit,
         codes_from_text=sum(1 for _, _, label in named if label),

@@ -15,7 +15,7 @@ import csv
 import io
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,8 @@ class ImportResult:
     booths_created: int
     booths_updated: int
     booths_removed: int
+    # The halls whose booths the file replaced (their codes), for a confirmation or a message.
+    halls: tuple[str, ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -440,4 +442,4 @@ def _apply(session: Session, halls: dict[str, _HallRow], booths: list[_BoothRow]
     session.flush()
     for hall_id in imported_halls:
         refresh_prominence(session, hall_id)
-    return ImportResult(created_halls, created, updated, removed)
+    return ImportResult(created_halls, created, updated, removed, halls=tuple(halls))

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMenu,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -67,6 +68,17 @@ from expo.services.hall_plans import (
     set_booth_rect,
     split_booth,
     update_booth,
+)
+from expo.services.plan_files import ImportResult
+from ui.booths.plan_io import (
+    EXPORT_FILTERS,
+    PLAN_FILTERS,
+    DxfOptionsDialog,
+    PlanImport,
+    export_path,
+    preview_plan_import,
+    run_plan_export,
+    run_plan_import,
 )
 from ui.booths.properties import BoothPropertiesPanel
 from ui.booths.scene import PlanScene
@@ -131,6 +143,9 @@ class BoothsPage(QWidget):
         self.undo_stack = QUndoStack(self)
         self.hall_id: int | None = None
         self.last_result: AssignmentResult | None = None
+        self.hall_codes: dict[int, str] = {}
+        # The last confirmation or error shown (window-modal, opened without blocking).
+        self.message_box: QMessageBox | None = None
         self.scene = PlanScene(self)
         self.view = PlanView(
             self.scene,
@@ -263,6 +278,9 @@ class BoothsPage(QWidget):
         files = QMenu(self.files_button)
         files.addAction(self.tr("Floor plan PDF…"), self._export_pdf)
         files.addAction(self.tr("Exhibitor list XLSX…"), self._export_xlsx)
+        files.addSeparator()
+        self.import_action = files.addAction(self.tr("Import plan… 导入平面图"), self._import_plan)
+        self.export_action = files.addAction(self.tr("Export plan… 导出平面图"), self._export_plan)
         self.files_button.setMenu(files)
         second = QHBoxLayout()
         second.addWidget(self.time_limit)
@@ -335,6 +353,7 @@ class BoothsPage(QWidget):
         self.hall_box.clear()
         for hall in halls:
             self.hall_box.addItem(f"{hall.code} {hall.name}", hall.id)
+        self.hall_codes = {hall.id: hall.code for hall in halls}
         self.hall_box.blockSignals(False)
         ids = [h.id for h in halls]
         self.hall_id = current if current in ids else (ids[0] if ids else None)
@@ -618,3 +637,151 @@ class BoothsPage(QWidget):
             action()
         except (ExpoError, OSError) as exc:
             self.say(str(exc), error=True)
+
+    # -- plan files (CSV, JSON, DXF)
+    def _import_plan(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Import a plan 导入平面图"), "", PLAN_FILTERS
+        )
+        if not path:
+            return
+        request = PlanImport(Path(path))
+        if request.is_dxf:
+            current = self.hall_codes.get(self.hall_id) if self.hall_id is not None else None
+            codes = list(self.hall_codes.values())
+            dialog = DxfOptionsDialog(request.path.name, codes, current, self)
+            if dialog.exec() != DxfOptionsDialog.DialogCode.Accepted:
+                return
+            request = dialog.request(request.path)
+        self.import_plan(request)
+
+    def import_plan(self, request: PlanImport) -> None:
+        """Check the file off the GUI thread, ask before replacing booths, then import it."""
+        self.say(self.tr("Reading %1…").replace("%1", request.path.name))
+        unchanged = self.tr("The plan was not changed.")
+        (
+            self.ctx.tasks.op(preview_plan_import, self.ctx.db, request)
+            .with_progress(self.tr("Reading the plan 正在读取平面图…"), self)
+            .on_success(lambda preview: self._confirm_import(request, preview))
+            .on_failure(lambda exc: self._plan_file_failed(self.tr("Import plan"), exc, unchanged))
+            .on_cancelled(lambda: self.say(self.tr("Import cancelled; nothing was changed.")))
+            .run()
+        )
+
+    def _confirm_import(self, request: PlanImport, preview: ImportResult) -> None:
+        halls = ", ".join(preview.halls)
+        text = (
+            self.tr(
+                "Import %1?\n\nIt replaces the booths of hall(s) %2: %3 new, %4 changed, "
+                "%5 removed (with their factories' places). New halls: %6.\n\n"
+                "The undo history is cleared."
+            )
+            .replace("%1", request.path.name)
+            .replace("%2", halls)
+            .replace("%3", str(preview.booths_created))
+            .replace("%4", str(preview.booths_updated))
+            .replace("%5", str(preview.booths_removed))
+            .replace("%6", str(preview.halls_created))
+        )
+        box = self._show_message(
+            QMessageBox.Icon.Question,
+            self.tr("Import plan 导入平面图"),
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+
+        def answered(_result: int) -> None:
+            clicked = box.clickedButton()
+            if (
+                clicked is not None
+                and box.standardButton(clicked) == QMessageBox.StandardButton.Yes
+            ):
+                self._run_import(request)
+            else:
+                self.say(self.tr("Import cancelled; nothing was changed."))
+
+        box.finished.connect(answered)
+
+    def _run_import(self, request: PlanImport) -> None:
+        unchanged = self.tr("The plan was not changed.")
+        (
+            self.ctx.tasks.op(run_plan_import, self.ctx.db, request)
+            .with_progress(self.tr("Importing the plan 正在导入平面图…"), self)
+            .on_success(self._imported)
+            .on_failure(lambda exc: self._plan_file_failed(self.tr("Import plan"), exc, unchanged))
+            .on_cancelled(lambda: self.say(self.tr("Import cancelled; nothing was changed.")))
+            .run()
+        )
+
+    def _imported(self, result: ImportResult) -> None:
+        # A whole-plan change: the editor's snapshots no longer describe the halls.
+        self.undo_stack.clear()
+        self.reload_halls()
+        current = self.hall_codes.get(self.hall_id) if self.hall_id is not None else None
+        if result.halls and current not in result.halls:
+            first = next(i for i, code in self.hall_codes.items() if code == result.halls[0])
+            self.hall_box.setCurrentIndex(self.hall_box.findData(first))
+        self.say(
+            self.tr("Imported hall(s) %1: %2 new booths, %3 changed, %4 removed.")
+            .replace("%1", ", ".join(result.halls))
+            .replace("%2", str(result.booths_created))
+            .replace("%3", str(result.booths_updated))
+            .replace("%4", str(result.booths_removed))
+        )
+
+    def _export_plan(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(
+            self, self.tr("Export the plan 导出平面图"), "plan.csv", ";;".join(EXPORT_FILTERS)
+        )
+        if path:
+            self.export_plan(export_path(path, chosen))
+
+    def export_plan(self, path: Path) -> None:
+        """Write every hall's booths to a CSV or JSON file off the GUI thread."""
+        (
+            self.ctx.tasks.op(run_plan_export, self.ctx.db, path)
+            .with_progress(self.tr("Writing the plan 正在导出平面图…"), self)
+            .on_success(
+                lambda count: self.say(
+                    self.tr("Wrote %1 booths to %2")
+                    .replace("%1", str(count))
+                    .replace("%2", str(path))
+                )
+            )
+            .on_failure(
+                lambda exc: self._plan_file_failed(
+                    self.tr("Export plan"), exc, self.tr("No plan file was written.")
+                )
+            )
+            .run()
+        )
+
+    def _plan_file_failed(self, title: str, exc: BaseException, note: str) -> None:
+        # The services' messages say what to do; anything else is a bug, still shown plainly.
+        if isinstance(exc, ExpoError | OSError):
+            text = str(exc)
+        else:
+            text = self.tr("Unexpected error: %1").replace("%1", repr(exc))
+        self.say(text, error=True)
+        self._show_message(
+            QMessageBox.Icon.Warning,
+            title,
+            f"{text}\n\n{note}",
+            QMessageBox.StandardButton.Ok,
+        )
+
+    def _show_message(
+        self,
+        icon: QMessageBox.Icon,
+        title: str,
+        text: str,
+        buttons: QMessageBox.StandardButton,
+    ) -> QMessageBox:
+        if self.message_box is not None:
+            self.message_box.deleteLater()
+        box = QMessageBox(icon, title, text, buttons, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.message_box = box
+        box.open()
+        return box
