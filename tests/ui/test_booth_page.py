@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtGui import QColor, QPalette
 from sqlalchemy import select
 
-from expo.models import Inquiry, Lead, LeadRating, Station, StationKind
+from expo.colors import contrast_ratio
+from expo.models import Inquiry, Lead, LeadRating, Station, StationKind, Visitor, VisitorType
+from expo.text.labels import VISITOR_TYPE_COLORS, visitor_type_label
 from tests.ui.helpers import ink_pixels, show_page
 from ui.booth.page import BoothPage
 from ui.context import AppContext
@@ -255,3 +259,36 @@ def test_a_lead_s_rating_follow_up_and_notes_are_edited_from_the_keyboard(
     image = page.grab().toImage()
     image.save(str(artifacts_dir / "booth-page-lead-follow-up.png"))
     assert ink_pixels(image, page.lead_editor.notes, page) > 100
+
+
+def test_the_visitor_type_tag_is_readable_for_every_type(
+    qtbot, page: BoothPage, empty_db, fair, artifacts_dir: Path
+) -> None:
+    """The tag's text is white or black by contrast: light types (other's grey) get black."""
+    seen = set()
+    for visitor_type in VisitorType:
+        with empty_db.begin() as session:
+            session.get(Visitor, fair.consenting).visitor_type = visitor_type
+        _scan(qtbot, page, fair.code_consenting)
+        tag = page.buyer_type
+        assert tag.text() == visitor_type_label(visitor_type)
+        tag.ensurePolished()
+        background = VISITOR_TYPE_COLORS[visitor_type]
+        text = tag.palette().color(QPalette.ColorRole.WindowText).name()
+        assert contrast_ratio(text, background) >= 4.5, (visitor_type, text, background)
+        # And on screen: the glyphs drawn on the tag are that colour.
+        image = tag.grab().toImage()
+        pixels = [
+            QColor(image.pixel(x, y)).name()
+            for y in range(image.height())
+            for x in range(image.width())
+        ]
+        assert Counter(pixels).most_common(1)[0][0].upper() == background.upper()
+        # Anti-aliased strokes blend into the background; their cores reach the text colour.
+        ink = max(pixels, key=lambda pixel: contrast_ratio(pixel, background))
+        assert contrast_ratio(ink, background) >= 4.5, (visitor_type, ink, background)
+        assert contrast_ratio(ink, text) < 1.5, (visitor_type, ink, text)
+        seen.add(text)
+        if visitor_type is VisitorType.OTHER:
+            tag.grab().save(str(artifacts_dir / "booth-visitor-type-other.png"))
+    assert seen == {"#000000", "#ffffff"}  # both are needed: the colours differ in lightness

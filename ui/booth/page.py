@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from expo.colors import text_color_on
 from expo.errors import ExpoError
 from expo.models import LeadRating
 from expo.services.catalogue import (
@@ -400,7 +401,8 @@ class BoothPage(QWidget):
         colour = VISITOR_TYPE_COLORS[buyer.visitor_type]
         self.buyer_type.setText(visitor_type_label(buyer.visitor_type))
         self.buyer_type.setStyleSheet(
-            f"background: {colour}; color: white; padding: 3px 8px; border-radius: 4px;"
+            f"background: {colour}; color: {text_color_on(colour)}; padding: 3px 8px;"
+            " border-radius: 4px;"
         )
         notes = []
         if buyer.earlier_inquiries:
