@@ -93,11 +93,11 @@ class PrintRecord:
 
 
 class NoSuchVisitor(ExpoError):
-    pass
+    """No visitor with that id in this event."""
 
 
 class NoBadge(ExpoError):
-    pass
+    """The visitor has no badge yet."""
 
 
 def _info(badge: Badge) -> BadgeInfo:

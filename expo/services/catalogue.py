@@ -35,7 +35,7 @@ class ProductFieldError(ExpoError):
 
 
 class CatalogueError(ExpoError):
-    pass
+    """A product or catalogue change that cannot be saved as given."""
 
 
 # The editable fields in the order the table, the XLSX file and the CLI show them.

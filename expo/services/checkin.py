@@ -103,7 +103,7 @@ class CheckInRow:
 
 
 class CannotUndo(ExpoError):
-    pass
+    """There is no check-in left to undo here."""
 
 
 _MESSAGES = {

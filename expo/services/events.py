@@ -51,7 +51,7 @@ class StationRef:
 
 
 class NoEvent(ExpoError):
-    pass
+    """The database holds no event yet."""
 
 
 def _info(event: Event) -> EventInfo:

@@ -12,11 +12,11 @@ from expo.models import Booth, Category, Factory, Product
 
 
 class FactoryNotFound(ExpoError):
-    pass
+    """No factory with that id in this event."""
 
 
 class UnknownCategory(ExpoError):
-    pass
+    """No category of the fair by that code or name."""
 
 
 @dataclass(frozen=True)

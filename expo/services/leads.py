@@ -68,11 +68,11 @@ class BadgeRefused(ExpoError):
 
 
 class InquiryRefused(ExpoError):
-    pass
+    """The inquiry cannot be saved as given (wrong station, product or field)."""
 
 
 class LeadNotFound(ExpoError):
-    pass
+    """No lead by that id for the acting factory."""
 
 
 @dataclass(frozen=True)

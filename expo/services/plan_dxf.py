@@ -79,8 +79,7 @@ def import_plan_dxf(
         raise PlanError(f"{path.name} draws one hall; name it with --hall CODE (like A).")
     code = hall_code.strip().upper()
     try:
-        with path.open("rb"):
-            pass
+        path.open("rb").close()  # a clear message for a missing file, before ezdxf's own
     except OSError as exc:
         raise PlanError(f"Cannot read {path}: {exc.strerror}. Check the path.") from exc
     try:

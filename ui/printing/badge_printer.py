@@ -24,7 +24,7 @@ MM_PER_PT = 25.4 / 72.0
 
 
 class PrintFailed(ExpoError):
-    pass
+    """The printer refused the job or could not be opened."""
 
 
 def page_layout(layout: BadgeLayout | str) -> QPageLayout:

@@ -26,6 +26,7 @@ from expo.services.badges import badge_cards
 from expo.services.checkin import CheckInStatus, check_in
 from expo.services.events import ensure_station
 from tests.people import add_visitor
+from tests.tools import require_tool
 
 LONG_NAME = "欧阳娜娜娜娜娜娜娜娜娜娜娜娜娜娜"
 LONG_COMPANY = (
@@ -34,8 +35,7 @@ LONG_COMPANY = (
 
 
 def _need(tool: str) -> None:
-    if shutil.which(tool) is None:
-        pytest.skip(f"{tool} (poppler-utils) is not installed")
+    require_tool(tool, "poppler-utils")
 
 
 def _raster(pdf: Path, dpi: int, out: Path) -> list[Path]:

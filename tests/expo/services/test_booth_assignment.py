@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from expo.services.booth_assignment import (
 )
 from expo.services.booth_exports import export_exhibitors_xlsx, export_plan_pdf
 from expo.services.hall_plans import update_booth
+from tests.tools import require_tool
 
 
 def _placements(session) -> dict[int, list[Booth]]:
@@ -199,8 +199,8 @@ def test_pdf_and_xlsx_show_the_assignment(demo_db, tmp_path: Path, artifacts_dir
     halls = [row[0] for row in rows[1:]]
     assert halls == sorted(halls, key=halls.index)  # grouped by hall
 
-    if shutil.which("pdffonts") is None or shutil.which("pdftoppm") is None:
-        pytest.skip("poppler-utils (pdffonts, pdftoppm) are not installed")
+    require_tool("pdffonts", "poppler-utils")
+    require_tool("pdftoppm", "poppler-utils")
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True).stdout
     line = next(line for line in fonts.splitlines() if "ExpoCJK" in line or "WenQuanYi" in line)
     assert " yes " in line.split("Identity-H")[-1] or "yes yes" in line
