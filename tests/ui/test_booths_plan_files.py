@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from expo.services.hall_plans import create_hall, list_booths, list_halls
 from ui.booths.page import BoothsPage
-from ui.booths.plan_io import PlanImport, export_path
+from ui.booths.plan_io import DxfOptionsDialog, PlanImport, export_path
 from ui.context import AppContext
 from ui.ops import TaskRunner
 
@@ -182,3 +182,31 @@ def test_the_export_dialogs_choice_gives_the_extension() -> None:
     assert export_path("/tmp/plan", "JSON (*.json)") == Path("/tmp/plan.json")
     assert export_path("/tmp/plan", "CSV (*.csv)") == Path("/tmp/plan.csv")
     assert export_path("/tmp/plan.json", "CSV (*.csv)") == Path("/tmp/plan.json")
+
+
+def test_a_dxf_drawing_is_imported_into_the_hall_the_dialog_names(
+    qtbot, hall_ctx, tmp_path: Path
+) -> None:
+    import ezdxf
+
+    page = _page(qtbot, hall_ctx)
+    doc = ezdxf.new("R2010", units=6)  # metres
+    doc.layers.add("展位")
+    for x in (0, 3, 6):
+        points = [(x, 0), (x + 3, 0), (x + 3, 3), (x, 3)]
+        doc.modelspace().add_lwpolyline(points, close=True, dxfattribs={"layer": "展位"})
+    path = tmp_path / "hall-c.dxf"
+    doc.saveas(path)
+
+    dialog = DxfOptionsDialog(path.name, ["A"], "A", page)
+    assert dialog.hall.currentText() == "A" and dialog.layer.text() == ""
+    dialog.hall.setCurrentText("c")
+    request = dialog.request(path)
+    assert (request.hall, request.layer) == ("C", None)  # the layer is found by its name
+
+    page.import_plan(request)
+    assert page.message_box is not None and "C" in page.message_box.text()
+    _answer(page, QMessageBox.StandardButton.Yes)
+    assert [b[0] for b in _plan(hall_ctx)] == ["C-01", "C-02", "C-03"]
+    assert page.hall_codes[page.hall_id] == "C"  # the page shows the imported hall
+    assert _shown(page) == {"C-01", "C-02", "C-03"}
