@@ -59,6 +59,14 @@ def booth_kind(width_m: float, depth_m: float) -> BoothKind:
     return BoothKind.STANDARD
 
 
+def is_near_entrance(centre: tuple[float, float], entrances: list[list[float]]) -> bool:
+    """Within ``NEAR_ENTRANCE_M`` of an entrance (a hall without entrances has no such booth)."""
+    distance = min(
+        (math.dist(centre, (float(x), float(y))) for x, y in entrances), default=math.inf
+    )
+    return distance <= NEAR_ENTRANCE_M
+
+
 def prominence_score(
     centre: tuple[float, float],
     area_m2: float,
@@ -163,7 +171,7 @@ def _lay_out_hall(code: str, columns: list[_Column]) -> HallPlan:
                         kind=kind,
                         is_corner=corner,
                         on_main_aisle=first,
-                        near_entrance=math.dist(centre, entrance) <= NEAR_ENTRANCE_M,
+                        near_entrance=is_near_entrance(centre, [entrance]),
                         prominence=prominence_score(
                             centre,
                             width * depth_m,

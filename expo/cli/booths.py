@@ -101,6 +101,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     edit.add_argument("--derived", action="store_true", help="derive the prominence again")
     for flag in ("main-aisle", "corner", "excluded"):
         edit.add_argument(f"--{flag}", choices=("yes", "no"), default=None)
+    edit.add_argument(
+        "--near-entrance",
+        choices=("yes", "no", "derived"),
+        default=None,
+        help="set by hand, or derive it again from the distance to an entrance",
+    )
     edit.add_argument("--notes", default=None)
     edit.set_defaults(handler=run_set)
 
@@ -244,6 +250,8 @@ def run_set(args: argparse.Namespace, ctx: CliContext) -> Output:
             on_main_aisle=_yes(args.main_aisle),
             is_corner=_yes(args.corner),
             excluded=_yes(args.excluded),
+            near_entrance=None if args.near_entrance == "derived" else _yes(args.near_entrance),
+            near_entrance_manual=False if args.near_entrance == "derived" else None,
             notes=args.notes,
         )
     data = {
@@ -253,6 +261,8 @@ def run_set(args: argparse.Namespace, ctx: CliContext) -> Output:
         "on_main_aisle": booth.on_main_aisle,
         "is_corner": booth.is_corner,
         "excluded": booth.excluded,
+        "near_entrance": booth.near_entrance,
+        "near_entrance_manual": booth.near_entrance_manual,
     }
     manual = "set by hand" if booth.prominence_manual else "derived"
     return Output(data, f"Booth {booth.code}: prominence {booth.prominence:g} ({manual}).")

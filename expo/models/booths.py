@@ -41,6 +41,9 @@ class Booth(Base):
     is_corner: Mapped[bool] = mapped_column(Boolean, default=False)
     on_main_aisle: Mapped[bool] = mapped_column(Boolean, default=False)
     near_entrance: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Derived from the distance to an entrance unless the organiser set it by hand (a side door
+    # the plan does not show, an entrance closed during the fair).
+    near_entrance_manual: Mapped[bool] = mapped_column(Boolean, default=False)
     # 0-100: how much a visitor sees this booth. Derived from the flags above and the distance to
     # an entrance unless the organiser set it by hand (prominence_manual).
     prominence: Mapped[float] = mapped_column(Float, default=0.0)

@@ -1,8 +1,9 @@
 """Hall plans: halls and their booths as rectangles in metres, edited only through here.
 
 Every change keeps the plan valid: booths stay inside their hall and never overlap, codes are
-unique, and a booth's derived prominence (expo.hall_layout.prominence_score) follows its
-geometry and flags unless the organiser set it by hand (``prominence_manual``).
+unique, and a booth's derived prominence (expo.hall_layout.prominence_score) and its
+near-entrance flag follow its geometry unless the organiser set them by hand
+(``prominence_manual``, ``near_entrance_manual``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from expo.booths.geometry import EPS, Rect
 from expo.errors import ExpoError
-from expo.hall_layout import NEAR_ENTRANCE_M, booth_kind, prominence_score
+from expo.hall_layout import booth_kind, is_near_entrance, prominence_score
 from expo.models import Booth, BoothKind, Category, Factory, Hall
 
 MIN_BOOTH_M = 1.0
@@ -41,6 +42,7 @@ class BoothInfo:
     is_corner: bool
     on_main_aisle: bool
     near_entrance: bool
+    near_entrance_manual: bool
     prominence: float
     prominence_manual: bool
     locked: bool
@@ -127,6 +129,7 @@ def _booth_info(booth: Booth, hall_code: str, factory: Factory | None, color: st
         is_corner=booth.is_corner,
         on_main_aisle=booth.on_main_aisle,
         near_entrance=booth.near_entrance,
+        near_entrance_manual=booth.near_entrance_manual,
         prominence=booth.prominence,
         prominence_manual=booth.prominence_manual,
         locked=booth.locked,
@@ -450,6 +453,9 @@ def split_booth(session: Session, booth_id: int, parts: int = 2, *, vertical: bo
             kind=booth_kind(w if vertical else size, size if vertical else d),
             on_main_aisle=booth.on_main_aisle,
             excluded=booth.excluded,
+            # The organiser's word on the whole booth holds for each of its parts.
+            near_entrance=booth.near_entrance,
+            near_entrance_manual=booth.near_entrance_manual,
         )
         session.add(part)
         result.append(part)
@@ -485,6 +491,9 @@ def merge_booths(session: Session, booth_ids: Sequence[int]) -> BoothInfo:
     first, rest = booths[0], booths[1:]
     factory_id = next(iter(factories - {None}), None)
     on_main = any(b.on_main_aisle for b in booths)
+    # A part set near an entrance by hand makes the whole booth so; set "not near" by hand
+    # only when no part was set near.
+    hand_set = [b.near_entrance for b in booths if b.near_entrance_manual]
     for other in rest:
         session.delete(other)
     session.flush()
@@ -492,6 +501,9 @@ def merge_booths(session: Session, booth_ids: Sequence[int]) -> BoothInfo:
     first.kind = booth_kind(first.width_m, first.depth_m)
     first.factory_id = factory_id
     first.on_main_aisle = on_main
+    first.near_entrance_manual = bool(hand_set)
+    if hand_set:
+        first.near_entrance = any(hand_set)
     first.is_corner = _is_row_end(session, first)
     _derive(first, first.hall)
     session.flush()
@@ -515,14 +527,16 @@ def update_booth(
     is_corner: bool | None = None,
     on_main_aisle: bool | None = None,
     near_entrance: bool | None = None,
+    near_entrance_manual: bool | None = None,
     prominence: float | None = None,
     prominence_manual: bool | None = None,
     locked: bool | None = None,
     excluded: bool | None = None,
     notes: str | None = None,
 ) -> BoothInfo:
-    """Change a booth's code, kind or flags. Setting ``prominence`` makes it manual;
-    ``prominence_manual=False`` gives the derived score back."""
+    """Change a booth's code, kind or flags. Setting ``prominence`` or ``near_entrance`` makes
+    it manual; ``prominence_manual=False`` / ``near_entrance_manual=False`` give the derived
+    value back."""
     booth = _booth(session, booth_id)
     # Everything is checked before anything changes: a refused edit leaves the booth as it was.
     if prominence is not None and not (math.isfinite(prominence) and 0 <= prominence <= 100):
@@ -547,6 +561,9 @@ def update_booth(
         booth.on_main_aisle = on_main_aisle
     if near_entrance is not None:
         booth.near_entrance = near_entrance
+        booth.near_entrance_manual = True
+    elif near_entrance_manual is not None:
+        booth.near_entrance_manual = near_entrance_manual
     if prominence is not None:
         booth.prominence = round(float(prominence), 1)
         booth.prominence_manual = True
@@ -560,13 +577,14 @@ def update_booth(
         booth.excluded = excluded
     if notes is not None:
         booth.notes = notes.strip() or None
-    _derive(booth, booth.hall, flags=near_entrance is None)
+    _derive(booth, booth.hall)
     session.flush()
     return booth_info(session, booth.id)
 
 
 def refresh_prominence(session: Session, hall_id: int | None = None) -> int:
-    """Derive every non-manual booth's prominence again (after the hall or entrances changed)."""
+    """Derive every booth's prominence and near-entrance flag again where not set by hand
+    (after the hall or its entrances changed)."""
     query = select(Booth)
     if hall_id is not None:
         query = query.where(Booth.hall_id == hall_id)
@@ -594,13 +612,13 @@ def _is_row_end(session: Session, booth: Booth) -> bool:
     return not (left and right)
 
 
-def _derive(booth: Booth, hall: Hall, *, flags: bool = True) -> None:
-    """Near-entrance from the distance, prominence from flags and distance (unless manual)."""
+def _derive(booth: Booth, hall: Hall) -> None:
+    """Near-entrance from the distance, prominence from flags and distance (each unless set by
+    hand)."""
     centre = (booth.x_m + booth.width_m / 2, booth.y_m + booth.depth_m / 2)
     entrances = hall.entrances or []
-    if flags:
-        distance = min((math.dist(centre, (e[0], e[1])) for e in entrances), default=math.inf)
-        booth.near_entrance = distance <= NEAR_ENTRANCE_M
+    if not booth.near_entrance_manual:
+        booth.near_entrance = is_near_entrance(centre, entrances)
     if not booth.prominence_manual:
         booth.prominence = prominence_score(
             centre,
@@ -625,6 +643,7 @@ _SNAPSHOT_COLUMNS = (
     "is_corner",
     "on_main_aisle",
     "near_entrance",
+    "near_entrance_manual",
     "prominence",
     "prominence_manual",
     "factory_id",
@@ -675,7 +694,8 @@ def restore_hall_snapshot(session: Session, snapshot: HallSnapshot) -> None:
     for booth in current.values():
         booth.code = f"~{booth.id}"
     session.flush()
-    placed = {row[12] for row in snapshot.booths if row[12] is not None}
+    factory_at = _SNAPSHOT_COLUMNS.index("factory_id")
+    placed = {row[factory_at] for row in snapshot.booths if row[factory_at] is not None}
     if placed:
         for booth in session.scalars(
             select(Booth).where(Booth.factory_id.in_(placed), Booth.hall_id != hall.id)

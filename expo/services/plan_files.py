@@ -2,11 +2,16 @@
 drawings come in through expo.services.plan_dxf).
 
 CSV: one row per booth with the columns of ``CSV_COLUMNS``; only hall, code, x_m, y_m, width_m
-and depth_m are required. A hall missing from the event is created (hall_width_m/hall_depth_m,
-else the booths' extent plus an aisle). JSON: ``{"halls": [{code, name, width_m, depth_m,
-entrances, booths: [...]}]}``. An import checks everything first (sizes, overlaps, walls,
-duplicate codes) and writes in the caller's one transaction: a bad file changes nothing.
-Booths of an imported hall that the file does not list are removed.
+and depth_m are required. Prominence and near_entrance are read only where the file says they
+were set by hand (prominence_manual, near_entrance_manual); otherwise they are derived, so
+files from before those columns still import. A hall missing from the event is created
+(hall_width_m/hall_depth_m, else the booths' extent plus an aisle).
+
+JSON: ``{"halls": [{code, name, width_m, depth_m, entrances, booths: [...]}]}``.
+
+An import checks everything first (sizes, overlaps, walls, duplicate codes) and writes in the
+caller's one transaction: a bad file changes nothing. Booths of an imported hall that the file
+does not list are removed.
 """
 
 from __future__ import annotations
@@ -43,6 +48,8 @@ CSV_COLUMNS = (
     "kind",
     "is_corner",
     "on_main_aisle",
+    "near_entrance",
+    "near_entrance_manual",
     "prominence",
     "prominence_manual",
     "locked",
@@ -97,6 +104,8 @@ class _BoothRow:
     locked: bool
     excluded: bool
     notes: str | None
+    # None: derived from the distance to an entrance; True/False: set by hand.
+    near_entrance: bool | None = None
 
 
 # -- export --------------------------------------------------------------------------------------
@@ -136,6 +145,8 @@ def plan_as_json(session: Session) -> dict[str, Any]:
                         "kind": b.kind.value,
                         "is_corner": b.is_corner,
                         "on_main_aisle": b.on_main_aisle,
+                        "near_entrance": b.near_entrance,
+                        "near_entrance_manual": b.near_entrance_manual,
                         "prominence": b.prominence,
                         "prominence_manual": b.prominence_manual,
                         "locked": b.locked,
@@ -168,6 +179,8 @@ def plan_as_csv(session: Session) -> str:
                 b.kind.value,
                 int(b.is_corner),
                 int(b.on_main_aisle),
+                int(b.near_entrance),
+                int(b.near_entrance_manual),
                 f"{b.prominence:g}",
                 int(b.prominence_manual),
                 int(b.locked),
@@ -272,6 +285,9 @@ def _booth_row(data: dict[str, Any], where: str, hall: str) -> _BoothRow:
         locked=_flag(data.get("locked")),
         excluded=_flag(data.get("excluded")),
         notes=(str(data.get("notes") or "").strip() or None),
+        near_entrance=(
+            _flag(data.get("near_entrance")) if _flag(data.get("near_entrance_manual")) else None
+        ),
     )
 
 
@@ -424,12 +440,15 @@ def _apply(session: Session, halls: dict[str, _HallRow], booths: list[_BoothRow]
             "is_corner": row.is_corner,
             "on_main_aisle": row.on_main_aisle,
             "prominence_manual": row.prominence_manual,
+            "near_entrance_manual": row.near_entrance is not None,
             "locked": row.locked,
             "excluded": row.excluded,
             "notes": row.notes,
         }
         if row.prominence is not None:
             values["prominence"] = round(row.prominence, 1)
+        if row.near_entrance is not None:
+            values["near_entrance"] = row.near_entrance
         if existing_booth is None:
             session.add(Booth(code=row.code, **values))
             created += 1

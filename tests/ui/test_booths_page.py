@@ -264,3 +264,41 @@ def test_booth_properties_are_edited_in_the_panel_with_undo(
     )
     assert restored.prominence == middle.prominence and not restored.prominence_manual
     assert panel.code.text() == "A-02"  # still selected, the panel follows the undo
+
+
+def test_near_entrance_set_in_the_panel_survives_a_move_until_derived_again(
+    qtbot, hall_ctx, artifacts_dir: Path
+) -> None:
+    page = BoothsPage(hall_ctx)
+    qtbot.addWidget(page)
+    page.resize(1090, 760)
+    page.show()
+    qtbot.waitExposed(page)
+    assert page.add_booth(0, 0, 3, 3)  # far from the entrance at (30, 30)
+    booth_id = next(iter(page.scene.items_by_booth))
+    page.select_booths([booth_id])
+    panel = page.properties
+    near = panel.flags["near_entrance"]
+    assert not near.isChecked() and panel.near_entrance_state.text().startswith("derived")
+    assert not panel.derive_near_button.isEnabled()
+
+    near.setChecked(True)
+    qtbot.mouseClick(panel.apply_button, Qt.MouseButton.LeftButton)
+    saved = _booth_row(hall_ctx, booth_id)
+    assert saved.near_entrance and saved.near_entrance_manual
+    assert panel.near_entrance_state.text().startswith("set by hand")
+    assert panel.derive_near_button.isEnabled()
+    page.grab().save(str(artifacts_dir / "booths-near-entrance-by-hand.png"))
+
+    assert page.move_booth(booth_id, 3, 3)
+    moved = _booth_row(hall_ctx, booth_id)
+    assert (moved.x_m, moved.near_entrance, moved.near_entrance_manual) == (3, True, True)
+
+    page.select_booths([booth_id])
+    qtbot.mouseClick(panel.derive_near_button, Qt.MouseButton.LeftButton)
+    derived = _booth_row(hall_ctx, booth_id)
+    assert not derived.near_entrance and not derived.near_entrance_manual
+    assert "near-entrance" in page.edit_buttons["undo"].toolTip()
+    assert not panel.flags["near_entrance"].isChecked()
+    page.undo_stack.undo()
+    assert _booth_row(hall_ctx, booth_id).near_entrance_manual

@@ -318,7 +318,7 @@ class BoothsPage(QWidget):
         legend_scroll.setWidget(legend_page)
         self.properties = BoothPropertiesPanel()
         self.properties.apply_requested.connect(self.edit_booth)
-        self.properties.derive_requested.connect(self.derive_prominence)
+        self.properties.derive_requested.connect(self.derive_again)
         self.side_tabs = QTabWidget()
         self.side_tabs.addTab(self.properties, self.tr("Booth 展位"))
         self.side_tabs.addTab(legend_scroll, self.tr("Legend 图例"))
@@ -521,12 +521,18 @@ class BoothsPage(QWidget):
             self.properties.say(self.status.text(), error=True)
         return done
 
-    def derive_prominence(self, booth_id: int) -> bool:
+    def derive_again(self, booth_id: int, field: str) -> bool:
+        """Give a value set by hand (``prominence`` or ``near_entrance``) back to the derivation."""
         item = self.scene.items_by_booth.get(booth_id)
         code = item.booth.code if item is not None else str(booth_id)
+        if field == "prominence":
+            return self._edit(
+                self.tr("Derived the prominence of booth %s again") % code,
+                lambda s: update_booth(s, booth_id, prominence_manual=False),
+            )
         return self._edit(
-            self.tr("Derived the prominence of booth %s again") % code,
-            lambda s: update_booth(s, booth_id, prominence_manual=False),
+            self.tr("Derived near-entrance of booth %s again") % code,
+            lambda s: update_booth(s, booth_id, near_entrance_manual=False),
         )
 
     def select_booths(self, booth_ids: list[int]) -> None:

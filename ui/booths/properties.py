@@ -2,8 +2,9 @@
 prominence, lock, exclusion and notes.
 
 The panel only asks: ``apply_requested`` carries the changed fields as keyword arguments of
-``expo.services.hall_plans.update_booth``, ``derive_requested`` asks for the derived prominence
-back. The page runs them as undoable plan edits and shows what the service said.
+``expo.services.hall_plans.update_booth``, ``derive_requested`` asks for a value set by hand
+(the prominence or the near-entrance flag) to be derived again. The page runs them as undoable
+plan edits and shows what the service said.
 """
 
 from __future__ import annotations
@@ -37,7 +38,11 @@ KIND_LABELS = {
 FLAGS = (
     ("is_corner", "Corner 角位", "Open on two sides"),
     ("on_main_aisle", "Main aisle 主通道", "Faces the hall's main aisle"),
-    ("near_entrance", "Near entrance 近入口", "Within sight of an entrance"),
+    (
+        "near_entrance",
+        "Near entrance 近入口",
+        "Within sight of an entrance; set by hand, it stays when the booth moves",
+    ),
     ("locked", "Locked 锁定", "The assignment keeps this booth as it is"),
     ("excluded", "Excluded 不分配", "Offered to no factory (a pillar, a café …)"),
 )
@@ -45,7 +50,8 @@ FLAGS = (
 
 class BoothPropertiesPanel(QWidget):
     apply_requested = Signal(int, dict)  # booth id, update_booth keyword arguments
-    derive_requested = Signal(int)  # booth id
+    # booth id, the field to derive again: "prominence" or "near_entrance"
+    derive_requested = Signal(int, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,7 +77,13 @@ class BoothPropertiesPanel(QWidget):
         self.derive_button.setToolTip(
             self.tr("Score the booth again from its place, size and flags")
         )
-        self.derive_button.clicked.connect(self._derive)
+        self.derive_button.clicked.connect(lambda: self._derive("prominence"))
+        self.near_entrance_state = QLabel()
+        self.derive_near_button = QPushButton(self.tr("Derive 重新计算"))
+        self.derive_near_button.setToolTip(
+            self.tr("Near an entrance or not from the booth's distance to the nearest entrance")
+        )
+        self.derive_near_button.clicked.connect(lambda: self._derive("near_entrance"))
         self.notes = QPlainTextEdit()
         self.notes.setPlaceholderText(self.tr("Notes 备注 (a pillar, power, water …)"))
         self.notes.setMaximumHeight(70)
@@ -103,6 +115,13 @@ class BoothPropertiesPanel(QWidget):
             box.setToolTip(self.tr(tip))
             self.flags[key] = box
             fields_layout.addWidget(box)
+            if key == "near_entrance":
+                # Its own line under the box: the panel is too narrow for all three side by side.
+                row = QHBoxLayout()
+                row.setContentsMargins(22, 0, 0, 0)
+                row.addWidget(self.near_entrance_state, 1)
+                row.addWidget(self.derive_near_button)
+                fields_layout.addLayout(row)
         fields_layout.addWidget(self.notes)
         buttons = QHBoxLayout()
         buttons.addWidget(self.apply_button)
@@ -146,6 +165,10 @@ class BoothPropertiesPanel(QWidget):
             self.tr("set by hand 手动") if booth.prominence_manual else self.tr("derived 自动")
         )
         self.derive_button.setEnabled(booth.prominence_manual)
+        self.near_entrance_state.setText(
+            self.tr("set by hand 手动") if booth.near_entrance_manual else self.tr("derived 自动")
+        )
+        self.derive_near_button.setEnabled(booth.near_entrance_manual)
         self.notes.setPlainText(booth.notes or "")
 
     def changes(self) -> dict[str, Any]:
@@ -194,6 +217,6 @@ class BoothPropertiesPanel(QWidget):
             return
         self.apply_requested.emit(self.booth.id, changes)
 
-    def _derive(self) -> None:
+    def _derive(self, field: str) -> None:
         if self.booth is not None:
-            self.derive_requested.emit(self.booth.id)
+            self.derive_requested.emit(self.booth.id, field)

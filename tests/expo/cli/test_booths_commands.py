@@ -49,6 +49,21 @@ def test_plan_round_trip_lock_place_and_exports(demo_db, tmp_path: Path, capsys)
     code, out, _ = run(capsys, "--db", db, "booths", "set", small["code"], "--derived", "--json")
     assert json.loads(out)["prominence"] == small["prominence"]
     assert not json.loads(out)["prominence_manual"]
+    near_entrance = [
+        "--db", db, "booths", "set", small["code"], "--json", "--near-entrance",
+    ]  # fmt: skip
+    code, out, err = run(capsys, *near_entrance, "derived")
+    assert code == 0, err
+    derived = json.loads(out)["near_entrance"]
+    assert not json.loads(out)["near_entrance_manual"]
+    code, out, _ = run(capsys, *near_entrance, "no" if derived else "yes")
+    assert json.loads(out)["near_entrance"] is not derived
+    assert json.loads(out)["near_entrance_manual"]
+    code, out, _ = run(capsys, *near_entrance, "derived")
+    assert (json.loads(out)["near_entrance"], json.loads(out)["near_entrance_manual"]) == (
+        derived,
+        False,
+    )
     code, out, _ = run(capsys, "--db", db, "booths", "check", "--json")
     check = json.loads(out)
     assert check["too_small"] == [] and check["adjacent_competitors"] == 0

@@ -18,6 +18,7 @@ from expo.services.hall_plans import (
     list_booths,
     merge_booths,
     move_booth,
+    refresh_prominence,
     resize_booth,
     split_booth,
     update_booth,
@@ -92,21 +93,109 @@ def test_prominence_is_derived_unless_set_by_hand(empty_db, hall) -> None:
     assert back.prominence == far.prominence
 
 
+def test_near_entrance_set_by_hand_survives_moves_and_refreshes(empty_db, hall) -> None:
+    with empty_db.begin() as session:
+        far = add_booth(session, hall.id, 0, 0, 3, 3)
+        near = add_booth(session, hall.id, 28.5, 35, 3, 3)
+    assert not far.near_entrance and not far.near_entrance_manual and near.near_entrance
+    with empty_db.begin() as session:
+        # A side door the plan does not show: the organiser marks the far booth by hand.
+        marked = update_booth(session, far.id, near_entrance=True)
+        closed = update_booth(session, near.id, near_entrance=False)
+    assert marked.near_entrance and marked.near_entrance_manual
+    assert not closed.near_entrance and closed.near_entrance_manual
+    with empty_db.begin() as session:
+        move_booth(session, far.id, 0, 3)
+        resize_booth(session, far.id, 3, 4)
+        update_booth(session, far.id, notes="side door", on_main_aisle=True)
+        update_booth(session, near.id, locked=True)
+        assert refresh_prominence(session, hall.id) == 2
+    with empty_db.session() as session:
+        far_now, near_now = booth_info(session, far.id), booth_info(session, near.id)
+    assert (far_now.y_m, far_now.depth_m) == (3, 4)  # it did move
+    assert far_now.near_entrance and far_now.near_entrance_manual
+    assert not near_now.near_entrance and near_now.near_entrance_manual
+
+    with empty_db.begin() as session:
+        far_back = update_booth(session, far.id, near_entrance_manual=False)
+        near_back = update_booth(session, near.id, near_entrance_manual=False)
+    assert not far_back.near_entrance and not far_back.near_entrance_manual
+    assert near_back.near_entrance and not near_back.near_entrance_manual
+    # Derived again, the flag follows the booth's place once more.
+    with empty_db.begin() as session:
+        moved = move_booth(session, far.id, 27, 30)
+    assert moved.near_entrance
+
+
+def test_split_and_merge_keep_a_near_entrance_set_by_hand(empty_db, hall) -> None:
+    with empty_db.begin() as session:
+        wide = add_booth(session, hall.id, 0, 0, 6, 3)
+        update_booth(session, wide.id, near_entrance=True)
+        parts = split_booth(session, wide.id, 2)
+    assert all(p.near_entrance and p.near_entrance_manual for p in parts)
+    with empty_db.begin() as session:
+        update_booth(session, parts[1].id, near_entrance_manual=False)
+        merged = merge_booths(session, [parts[1].id, parts[0].id])
+    assert merged.near_entrance and merged.near_entrance_manual
+    with empty_db.begin() as session:
+        derived = update_booth(session, merged.id, near_entrance_manual=False)
+        split_again = split_booth(session, merged.id, 2)
+        merged_derived = merge_booths(session, [p.id for p in split_again])
+    assert not derived.near_entrance
+    assert not merged_derived.near_entrance and not merged_derived.near_entrance_manual
+
+
 def test_plan_round_trips_through_csv_and_json(empty_db, hall, tmp_path: Path) -> None:
     with empty_db.begin() as session:
         add_booth_row(session, hall.id, 0, 0, 3, 3, 3)
-        update_booth(session, list_booths(session)[0].id, locked=True, notes="柱子 pillar")
+        first, second, _ = list_booths(session)
+        update_booth(session, first.id, locked=True, notes="柱子 pillar", near_entrance=True)
+        update_booth(session, second.id, near_entrance=False)
+
+    def plan() -> list[tuple[object, ...]]:
+        with empty_db.session() as session:
+            return [
+                (
+                    b.code,
+                    b.x_m,
+                    b.width_m,
+                    b.locked,
+                    b.notes,
+                    b.near_entrance,
+                    b.near_entrance_manual,
+                )
+                for b in list_booths(session)
+            ]
+
+    before = plan()
+    assert [row[5:] for row in before] == [(True, True), (False, True), (False, False)]
     for suffix in ("csv", "json"):
         path = tmp_path / f"plan.{suffix}"
         with empty_db.session() as session:
             assert export_plan(session, path) == 3
-            before = [(b.code, b.x_m, b.width_m, b.locked, b.notes) for b in list_booths(session)]
+        with empty_db.begin() as session:
+            # Forget the hand-set flags: only the file can bring them back.
+            for booth in list_booths(session):
+                update_booth(session, booth.id, near_entrance_manual=False)
         with empty_db.begin() as session:
             result = import_plan(session, path)
         assert (result.booths_created, result.booths_updated, result.booths_removed) == (0, 3, 0)
-        with empty_db.session() as session:
-            after = [(b.code, b.x_m, b.width_m, b.locked, b.notes) for b in list_booths(session)]
-        assert after == before
+        assert plan() == before
+
+
+def test_a_plan_file_without_near_entrance_columns_derives_the_flag(
+    empty_db, hall, tmp_path: Path
+) -> None:
+    path = tmp_path / "old.csv"
+    path.write_text(
+        "hall,code,x_m,y_m,width_m,depth_m,near_entrance\nA,A-01,0,0,3,3,1\nA,A-02,28.5,35,3,3,0\n"
+    )
+    with empty_db.begin() as session:
+        import_plan(session, path)
+    with empty_db.session() as session:
+        flags = [(b.code, b.near_entrance, b.near_entrance_manual) for b in list_booths(session)]
+    # Without near_entrance_manual the file's near_entrance is not the organiser's word.
+    assert flags == [("A-01", False, False), ("A-02", True, False)]
 
 
 def test_importing_a_new_hall_from_a_spreadsheet(empty_db, tmp_path: Path) -> None:
