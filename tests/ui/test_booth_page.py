@@ -17,6 +17,7 @@ from expo.colors import contrast_ratio
 from expo.models import Inquiry, Lead, LeadRating, Station, StationKind, Visitor, VisitorType
 from expo.text.labels import VISITOR_TYPE_COLORS, visitor_type_label
 from tests.ui.helpers import ink_pixels, show_page
+from ui.booth.models import RATING_COLORS
 from ui.booth.page import BoothPage
 from ui.context import AppContext
 from ui.ops import TaskRunner
@@ -292,3 +293,29 @@ def test_the_visitor_type_tag_is_readable_for_every_type(
         if visitor_type is VisitorType.OTHER:
             tag.grab().save(str(artifacts_dir / "booth-visitor-type-other.png"))
     assert seen == {"#000000", "#ffffff"}  # both are needed: the colours differ in lightness
+
+
+def test_the_rating_buttons_are_readable_when_checked(
+    qtbot, page: BoothPage, artifacts_dir: Path
+) -> None:
+    """Hot, warm and cold: the checked button's text reaches 4.5:1 on its colour."""
+    for rating, button in page.rating_buttons.items():
+        button.click()
+        assert button.isChecked() and page.rating() is rating
+        background = RATING_COLORS[rating]
+        qtbot.wait(10)
+        image = button.grab().toImage()
+        pixels = [
+            QColor(image.pixel(x, y)).name()
+            for y in range(image.height())
+            for x in range(image.width())
+        ]
+        # The button is painted in its rating's colour ...
+        assert Counter(pixels).most_common(1)[0][0].upper() == background.upper(), rating
+        # ... and the label's glyph cores reach the text colour's contrast on it.
+        ink = max(pixels, key=lambda pixel: contrast_ratio(pixel, background))
+        assert contrast_ratio(ink, background) >= 4.5, (rating, ink, background)
+        # The checked state's palette is not the widget's; the three shades are dark: white text.
+        assert contrast_ratio(ink, "#ffffff") < 1.5, (rating, ink)
+        if rating is LeadRating.WARM:
+            button.grab().save(str(artifacts_dir / "booth-rating-warm.png"))

@@ -15,7 +15,9 @@ from expo.text.labels import visitor_type_label
 _Index = QModelIndex | QPersistentModelIndex
 
 RATING_TEXT = {LeadRating.HOT: "热 Hot", LeadRating.WARM: "温 Warm", LeadRating.COLD: "冷 Cold"}
-RATING_COLORS = {LeadRating.HOT: "#dc2626", LeadRating.WARM: "#d97706", LeadRating.COLD: "#2563eb"}
+# Dark enough for white text on a rating button and as text on the white lead table (>= 4.5:1);
+# amber-600 (#d97706) reached only 3.2:1, so warm is amber-700.
+RATING_COLORS = {LeadRating.HOT: "#dc2626", LeadRating.WARM: "#b45309", LeadRating.COLD: "#2563eb"}
 
 
 def local_time(moment: dt.datetime | None) -> str:

@@ -207,8 +207,12 @@ class BoothPage(QWidget):
             button.setCheckable(True)
             button.setObjectName(f"rating_{rating.value}")
             colour = RATING_COLORS[rating]
+            # A border makes Qt paint the colour flat: without one the native style lays a
+            # lighter gradient over it and the white label loses its contrast.
             button.setStyleSheet(
-                f"QPushButton:checked {{ background: {colour}; color: white; font-weight: 600; }}"
+                f"QPushButton:checked {{ background: {colour}; color: {text_color_on(colour)};"
+                f" border: 1px solid {colour}; border-radius: 4px; padding: 3px 8px;"
+                " font-weight: 600; }"
             )
             button.toggled.connect(lambda on, r=rating: self._rating_toggled(r, on))
             self.rating_buttons[rating] = button
