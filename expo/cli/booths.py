@@ -32,7 +32,8 @@ from expo.services.booth_assignment import (
     unassign_booth,
 )
 from expo.services.booth_exports import export_exhibitors_xlsx, export_plan_pdf
-from expo.services.hall_plans import find_booth, list_booths, update_booth
+from expo.services.hall_plans import PlanError, find_booth, list_booths, update_booth
+from expo.services.plan_dxf import DxfOptionMissing
 from expo.services.plan_files import export_plan, import_plan
 
 
@@ -296,8 +297,12 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 def run_import(args: argparse.Namespace, ctx: CliContext) -> Output:
     db = ctx.open_db()
-    with db.begin() as session:
-        result = import_plan(session, args.file, hall=args.hall, layer=args.layer)
+    try:
+        with db.begin() as session:
+            result = import_plan(session, args.file, hall=args.hall, layer=args.layer)
+    except DxfOptionMissing as exc:
+        flag = {"hall": "--hall CODE", "layer": "--layer NAME"}[exc.option]
+        raise PlanError(f"{exc} Give it with {flag}.") from exc
     text = (
         f"Imported {args.file}: {result.halls_created} new halls, {result.booths_created} new "
         f"booths, {result.booths_updated} updated, {result.booths_removed} removed."

@@ -35,6 +35,15 @@ UNITS = {6: ("m", 1.0), 5: ("cm", 0.01), 4: ("mm", 0.001)}
 AISLE_M = 3.0  # room left round the booths when neither the drawing nor the event has the hall
 
 
+class DxfOptionMissing(PlanError):
+    """The drawing needs an import option that was not given: ``option`` says which ("hall" or
+    "layer"), so each front end can point at its own field or command-line flag."""
+
+    def __init__(self, message: str, option: str) -> None:
+        super().__init__(message)
+        self.option = option
+
+
 @dataclass(frozen=True, kw_only=True)
 class DxfImportResult(ImportResult):
     hall: str
@@ -76,7 +85,9 @@ def import_plan_dxf(
     import ezdxf
 
     if not hall_code or not hall_code.strip():
-        raise PlanError(f"{path.name} draws one hall; name it with --hall CODE (like A).")
+        raise DxfOptionMissing(
+            f"{path.name} draws one hall; name the hall it shows (a code like A).", "hall"
+        )
     code = hall_code.strip().upper()
     try:
         path.open("rb").close()  # a clear message for a missing file, before ezdxf's own
@@ -207,9 +218,10 @@ def _layer(
         if candidate.upper() in layers:
             return layers[candidate.upper()]
     if required:
-        raise PlanError(
+        raise DxfOptionMissing(
             f"{name} has no {what} layer ({', '.join(defaults)}); its layers are "
-            f"{', '.join(layers.values())}. Name the {what} layer with --layer NAME."
+            f"{', '.join(layers.values())}. Name the {what} layer.",
+            "layer",
         )
     return None
 

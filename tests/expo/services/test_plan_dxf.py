@@ -12,6 +12,7 @@ from sqlalchemy import select
 from expo.cli import main
 from expo.models import Booth, BoothKind, Hall
 from expo.services.hall_plans import PlanError, add_booth, create_hall, list_booths
+from expo.services.plan_dxf import DxfOptionMissing
 from expo.services.plan_files import import_plan
 
 # The hall's outline sits away from the drawing's origin, as in a real site plan (millimetres).
@@ -172,8 +173,21 @@ def test_units_layers_and_the_hall_are_named_or_explained(empty_db, tmp_path: Pa
     )
     path = tmp_path / "metres.dxf"
     doc.saveas(path)
-    with pytest.raises(PlanError, match="--hall CODE"), empty_db.begin() as session:
-        import_plan(session, path)
+    # The service's words suit the GUI's dialog as well as the command line: no flags in them.
+    with pytest.raises(DxfOptionMissing, match="name the hall it shows") as missing:
+        with empty_db.begin() as session:
+            import_plan(session, path)
+    assert missing.value.option == "hall" and "--" not in str(missing.value)
+    stands = ezdxf.new("R2010", units=6)
+    stands.layers.add("stands")
+    stands.modelspace().add_lwpolyline(
+        [(2, 2), (5, 2), (5, 5), (2, 5)], close=True, dxfattribs={"layer": "stands"}
+    )
+    stands.saveas(tmp_path / "stands.dxf")
+    with pytest.raises(DxfOptionMissing, match="Name the booth layer") as missing:
+        with empty_db.begin() as session:
+            import_plan(session, tmp_path / "stands.dxf", hall="B")
+    assert missing.value.option == "layer" and "--" not in str(missing.value)
     with (
         pytest.raises(PlanError, match="no layer 'stands'; its layers are 0"),
         empty_db.begin() as session,
@@ -198,6 +212,14 @@ def test_cli_imports_a_dxf_by_its_extension(empty_db, tmp_path: Path, capsys) ->
     data = json.loads(out)
     assert data["booths_created"] == 4 and data["units"] == "mm" and data["hall"] == "A"
     code = main(["--db", empty_db.location, "booths", "import", str(path)])
-    assert code == 1 and "--hall CODE" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code == 1 and "name the hall it shows" in err and "Give it with --hall CODE." in err
+    renamed = ezdxf.readfile(str(path))
+    renamed.layers.get("BOOTHS").dxf.name = "stands"
+    renamed.saveas(tmp_path / "stands.dxf")
+    cli = ["--db", empty_db.location, "booths", "import", str(tmp_path / "stands.dxf")]
+    code = main([*cli, "--hall", "A"])
+    err = capsys.readouterr().err
+    assert code == 1 and "Name the booth layer. Give it with --layer NAME." in err
     with empty_db.session() as session:
         assert len(session.scalars(select(Booth)).all()) == 4
