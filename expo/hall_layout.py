@@ -24,6 +24,9 @@ NEAR_ENTRANCE_M = 30.0
 
 @dataclass(frozen=True)
 class BoothPlan:
+    """A booth's place, size and flags in metres; expo.services.hall_plans.BoothInfo adds the
+    event's own data (id, what was set by hand, the factory)."""
+
     code: str
     x_m: float
     y_m: float

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from expo.booths.geometry import EPS, Rect
 from expo.errors import ExpoError
-from expo.hall_layout import booth_kind, is_near_entrance, prominence_score
+from expo.hall_layout import BoothPlan, booth_kind, is_near_entrance, prominence_score
 from expo.models import Booth, BoothKind, Category, Factory, Hall
 
 MIN_BOOTH_M = 1.0
@@ -28,22 +28,15 @@ class PlanError(ExpoError):
     """A change that would break the plan (overlap, outside the hall, unknown booth ...)."""
 
 
-@dataclass(frozen=True)
-class BoothInfo:
+@dataclass(frozen=True, kw_only=True)
+class BoothInfo(BoothPlan):
+    """A booth of the event's plan: its place and flags (the fields of BoothPlan), its identity,
+    what the organiser set by hand, and who stands in it."""
+
     id: int
     hall_id: int
     hall_code: str
-    code: str
-    x_m: float
-    y_m: float
-    width_m: float
-    depth_m: float
-    kind: BoothKind
-    is_corner: bool
-    on_main_aisle: bool
-    near_entrance: bool
     near_entrance_manual: bool
-    prominence: float
     prominence_manual: bool
     locked: bool
     excluded: bool
@@ -54,10 +47,6 @@ class BoothInfo:
     category_color: str | None
     is_top100: bool
     top100_rank: int | None
-
-    @property
-    def area_m2(self) -> float:
-        return self.width_m * self.depth_m
 
     @property
     def rect(self) -> Rect:
@@ -298,6 +287,20 @@ def _check_code(session: Session, code: str, booth_id: int | None = None) -> str
     return code
 
 
+def _new_booth(hall: Hall, code: str, rect: Rect, kind: BoothKind | None, **flags: bool) -> Booth:
+    """A booth at ``rect`` (not yet added to the session); its kind from its size unless given."""
+    return Booth(
+        hall_id=hall.id,
+        code=code,
+        x_m=rect.x,
+        y_m=rect.y,
+        width_m=rect.w,
+        depth_m=rect.d,
+        kind=kind or booth_kind(rect.w, rect.d),
+        **flags,
+    )
+
+
 def add_booth(
     session: Session,
     hall_id: int,
@@ -315,14 +318,11 @@ def add_booth(
     hall = _hall(session, hall_id)
     rect = Rect(float(x_m), float(y_m), float(width_m), float(depth_m))
     check_place(session, hall, rect)
-    booth = Booth(
-        hall_id=hall.id,
-        code=_check_code(session, code) if code else _next_code(session, hall),
-        x_m=rect.x,
-        y_m=rect.y,
-        width_m=rect.w,
-        depth_m=rect.d,
-        kind=kind or booth_kind(rect.w, rect.d),
+    booth = _new_booth(
+        hall,
+        _check_code(session, code) if code else _next_code(session, hall),
+        rect,
+        kind,
         on_main_aisle=on_main_aisle,
         is_corner=bool(is_corner),
     )
@@ -359,16 +359,7 @@ def add_booth_row(
         check_place(session, hall, rect, label=f"Booth {index + 1} of the row")
         code = _next_code(session, hall, taken)
         taken.add(code)
-        booth = Booth(
-            hall_id=hall.id,
-            code=code,
-            x_m=rect.x,
-            y_m=rect.y,
-            width_m=rect.w,
-            depth_m=rect.d,
-            kind=kind or booth_kind(rect.w, rect.d),
-            is_corner=index in (0, count - 1),
-        )
+        booth = _new_booth(hall, code, rect, kind, is_corner=index in (0, count - 1))
         session.add(booth)
         session.flush()  # the next booth of the row is checked against this one
         booths.append(booth)
@@ -443,14 +434,14 @@ def split_booth(session: Session, booth_id: int, parts: int = 2, *, vertical: bo
     for index in range(1, parts):
         code = _next_code(session, hall, taken)
         taken.add(code)
-        part = Booth(
-            hall_id=hall.id,
-            code=code,
-            x_m=x if vertical else x + index * size,
-            y_m=y + index * size if vertical else y,
-            width_m=w if vertical else size,
-            depth_m=size if vertical else d,
-            kind=booth_kind(w if vertical else size, size if vertical else d),
+        place = (
+            Rect(x, y + index * size, w, size) if vertical else Rect(x + index * size, y, size, d)
+        )
+        part = _new_booth(
+            hall,
+            code,
+            place,
+            None,
             on_main_aisle=booth.on_main_aisle,
             excluded=booth.excluded,
             # The organiser's word on the whole booth holds for each of its parts.
