@@ -7,15 +7,19 @@ way: loading each lead's inquiries and their products through ORM relationships 
 
 from __future__ import annotations
 
-import argparse
-import tempfile
 from decimal import Decimal
-from pathlib import Path
 
 from sqlalchemy import select
 
-from benchmarks.common import repeat_ms, report, summary, timed
-from expo.db import open_event
+from benchmarks.common import (
+    int_options,
+    new_event,
+    repeat_ms,
+    report,
+    scratch_folder,
+    summary,
+    timed,
+)
 from expo.demo import DemoOptions, build_demo
 from expo.models import Factory, Lead, Product, Visitor
 from expo.services.badges import codes_for_visitors
@@ -39,12 +43,9 @@ def naive_lead_list(session, factory_id: int) -> list[tuple[str, int, list[str]]
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--visitors", type=int, default=100_000)
-    parser.add_argument("--leads", type=int, default=500)
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        db = open_event(Path(folder) / "demo.sqlite", create=True)
+    args = int_options(argv, visitors=100_000, leads=500)
+    with scratch_folder() as folder:
+        db = new_event(folder / "demo.sqlite")
         build_demo(db, DemoOptions(visitors=args.visitors))
         with db.begin() as session:
             factory_id = session.scalar(select(Factory.id).where(Factory.is_top100).limit(1))
@@ -94,7 +95,7 @@ def main(argv: list[str] | None = None) -> None:
         )
         with db.session() as session:
             seconds, result = timed(
-                lambda: export_inquiries(session, factory_id, Path(folder) / "leads.xlsx")
+                lambda: export_inquiries(session, factory_id, folder / "leads.xlsx")
             )
         report(f"booth: XLSX export of {result.rows} inquiries", seconds * 1000, "ms")
         db.dispose()

@@ -5,13 +5,10 @@ The baseline inserts a sample of the same rows as ORM objects and is scaled to 1
 
 from __future__ import annotations
 
-import argparse
 import random
-import tempfile
 from pathlib import Path
 
-from benchmarks.common import report, timed
-from expo.db import open_event
+from benchmarks.common import int_options, new_event, report, scratch_folder, timed
 from expo.demo import DemoOptions, build_demo, visitor_rows
 from expo.models import Visitor, VisitorSearchKey
 from expo.text.pinyin import name_keys
@@ -19,7 +16,7 @@ from expo.text.pinyin import name_keys
 
 def orm_insert_rate(path: Path, sample: int) -> float:
     """Seconds per visitor inserting one ORM object at a time (with its search keys)."""
-    db = open_event(path, create=True)
+    db = new_event(path)
     rows = visitor_rows(random.Random(1), sample)
 
     def insert() -> None:
@@ -37,15 +34,12 @@ def orm_insert_rate(path: Path, sample: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--visitors", type=int, default=100_000)
-    parser.add_argument("--sample", type=int, default=5_000)
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        db = open_event(Path(folder) / "demo.sqlite", create=True)
+    args = int_options(argv, visitors=100_000, sample=5_000)
+    with scratch_folder() as folder:
+        db = new_event(folder / "demo.sqlite")
         seconds, result = timed(lambda: build_demo(db, DemoOptions(visitors=args.visitors)))
         db.dispose()
-        per_row = orm_insert_rate(Path(folder) / "orm.sqlite", args.sample)
+        per_row = orm_insert_rate(folder / "orm.sqlite", args.sample)
     baseline = per_row * args.visitors
     report(
         f"demo: build fair with {result.visitors:,} visitors",

@@ -12,25 +12,23 @@ phone written differently, 0.5% bad rows.
 
 from __future__ import annotations
 
-import argparse
 import random
-import tempfile
-import time
 from pathlib import Path
 
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from benchmarks.common import report, timed
-from expo.db import EventDatabase, open_event
+from benchmarks.common import int_options, new_event, report, scratch_folder, set_up, timed
+from expo.db import EventDatabase
 from expo.demo import visitor_rows
 from expo.importing.records import Rejection, parse_row
 from expo.models import Visitor, VisitorSearchKey, VisitorSource
-from expo.services.events import create_event, ensure_station
+from expo.services.events import ensure_station
 from expo.services.visitor_import import prepare_import, run_import
 from expo.text.phones import phone_tail
 from expo.text.pinyin import name_keys
 
+EVENT = "Import benchmark"
 HEADERS = ["序号", "姓名", "手机号码", "公司名称", "微信号", "观众类型", "城市", "预登记码"]
 TYPE_LABELS = {
     "livestreamer": ["抖音主播", "快手", "直播带货"],
@@ -93,13 +91,6 @@ def write_registrations(path: Path, count: int, seed: int = 11) -> int:
     return written
 
 
-def _event(path: Path) -> EventDatabase:
-    db = open_event(path, create=True)
-    with db.begin() as session:
-        create_event(session, "Import benchmark")
-    return db
-
-
 def naive_seconds_per_row(db: EventDatabase, xlsx: Path, sample: int) -> float:
     """One ORM object a row, with a look-up for each row's phone and WeChat id."""
     prepared = prepare_import(xlsx)
@@ -148,17 +139,15 @@ def naive_seconds_per_row(db: EventDatabase, xlsx: Path, sample: int) -> float:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--sample", type=int, default=5_000)
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        xlsx = Path(folder) / "registrations.xlsx"
-        start = time.perf_counter()
-        rows = write_registrations(xlsx, args.rows)
-        print(f"   wrote {rows:,} rows to XLSX in {time.perf_counter() - start:.1f} s (setup)")
+    args = int_options(argv, rows=100_000, sample=5_000)
+    with scratch_folder() as folder:
+        xlsx = folder / "registrations.xlsx"
+        rows = set_up(
+            lambda: write_registrations(xlsx, args.rows),
+            lambda rows: f"wrote {rows:,} rows to XLSX",
+        )
 
-        db = _event(Path(folder) / "event.sqlite")
+        db = new_event(folder / "event.sqlite", EVENT)
         read_seconds, prepared = timed(lambda: prepare_import(xlsx))
         import_seconds, result = timed(lambda: run_import(db, prepared, "Benchmark"))
         again_seconds, again = timed(lambda: run_import(db, prepare_import(xlsx), "Benchmark"))
@@ -169,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
             f"second: {again.created:,} created, {again.unchanged:,} unchanged"
         )
 
-        naive_db = _event(Path(folder) / "naive.sqlite")
+        naive_db = new_event(folder / "naive.sqlite", EVENT)
         per_row = naive_seconds_per_row(naive_db, xlsx, args.sample)
         naive_db.dispose()
 

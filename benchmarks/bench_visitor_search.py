@@ -15,15 +15,13 @@ too.
 
 from __future__ import annotations
 
-import argparse
 import random
-import tempfile
 import time
 from pathlib import Path
 
 from sqlalchemy import insert, or_, select
 
-from benchmarks.common import percentile, report
+from benchmarks.common import int_options, percentile, report, scratch_folder, set_up
 from expo.db import open_event
 from expo.demo import visitor_rows
 from expo.models import Visitor, VisitorSearchKey
@@ -116,16 +114,10 @@ def _measure(fn, texts: list[str], repeat: int = 1) -> tuple[list[float], list[f
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--visitors", type=int, default=200_000)
-    parser.add_argument("--queries", type=int, default=400)
-    parser.add_argument("--baseline-queries", type=int, default=60)
-    args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "search.sqlite"
-        start = time.perf_counter()
-        build(path, args.visitors)
-        print(f"   built {args.visitors:,} visitors in {time.perf_counter() - start:.1f} s")
+    args = int_options(argv, visitors=200_000, queries=400, baseline_queries=60)
+    with scratch_folder() as folder:
+        path = folder / "search.sqlite"
+        set_up(lambda: build(path, args.visitors), lambda _: f"built {args.visitors:,} visitors")
         texts = queries(path, args.queries)
         db = open_event(path)
         with db.session() as session:

@@ -1,11 +1,55 @@
-"""Small helpers for benchmarks: timing, percentiles and one line of figures per measurement."""
+"""Small helpers for benchmarks: their options, a scratch event database, timing, percentiles
+and one line of figures per measurement."""
 
 from __future__ import annotations
 
+import argparse
 import statistics
+import tempfile
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, TypeVar
+
+from expo.db import EventDatabase, open_event
+from expo.services.events import create_event
+
+T = TypeVar("T")
+
+
+def int_options(argv: list[str] | None, **defaults: int) -> argparse.Namespace:
+    """A benchmark's options: ``--name N`` for each default (``baseline_queries`` is
+    ``--baseline-queries``), so a quick run can be asked for with smaller sizes."""
+    parser = argparse.ArgumentParser()
+    for name, default in defaults.items():
+        parser.add_argument(f"--{name.replace('_', '-')}", type=int, default=default)
+    return parser.parse_args(argv)
+
+
+@contextmanager
+def scratch_folder() -> Iterator[Path]:
+    """A folder for the run's databases and files, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="expo-bench-") as folder:
+        yield Path(folder)
+
+
+def new_event(path: Path, name: str | None = None) -> EventDatabase:
+    """A new event database at ``path`` built by the migrations; with ``name`` it already holds
+    that event (``build_demo`` creates its own)."""
+    db = open_event(path, create=True)
+    if name is not None:
+        with db.begin() as session:
+            create_event(session, name)
+    return db
+
+
+def set_up(fn: Callable[[], T], says: Callable[[T], str]) -> T:
+    """Run a benchmark's preparation and print what it made and how long it took (set-up time
+    is not a figure of the benchmark)."""
+    seconds, result = timed(fn)
+    print(f"   {says(result)} in {seconds:.1f} s (setup)", flush=True)
+    return result
 
 
 def percentile(samples: list[float], fraction: float) -> float:

@@ -91,3 +91,15 @@ def pg_url(postgres_server: str, request: pytest.FixtureRequest) -> str:
     from tests.pg import create_database
 
     return create_database(postgres_server, request.node.name)
+
+
+@pytest.fixture
+def pg_db(pg_url: str) -> Iterator[EventDatabase]:
+    """A fresh PostgreSQL event database built by the migrations, with an event and no data."""
+    db = open_event(pg_url, create=True)
+    try:
+        with db.begin() as session:
+            create_event(session, "1688 工厂直采节")
+        yield db
+    finally:
+        db.dispose()

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from expo.db import EventDatabase
-from expo.models import Factory, Visitor, VisitorType
+from expo.models import Factory, VisitorType
 from expo.services.badges import code_for_visitor, reissue_badge
 from expo.services.catalogue import ProductDraft, list_products, save_catalogue
 from expo.services.leads import bind_booth_station
+from tests.people import add_visitor
 
 
 @dataclass(frozen=True)
@@ -69,37 +70,35 @@ def build_small_fair(db: EventDatabase) -> SmallFair:
         session.flush()
         save_catalogue(session, a.id, [(None, draft) for draft in CATALOGUE_A])
         save_catalogue(session, b.id, [(None, draft) for draft in CATALOGUE_B])
-        consenting = Visitor(
-            name="张伟",
-            name_pinyin="zhangwei",
-            company="义乌优选百货",
+        consenting = add_visitor(
+            session,
+            "张伟",
+            "义乌优选百货",
+            VisitorType.LIVESTREAMER,
             phone="+8613800138000",
             phone_tail="8000",
             wechat="zhangwei_yw",
             email="zw@example.com",
-            visitor_type=VisitorType.LIVESTREAMER,
             consent_share=True,
         )
-        private = Visitor(
-            name="李娜",
-            name_pinyin="lina",
-            company="小红花花店",
+        private = add_visitor(
+            session,
+            "李娜",
+            "小红花花店",
+            VisitorType.SMALL_SHOP,
             phone="+8613900139000",
             phone_tail="9000",
             wechat="lina_flowers",
-            visitor_type=VisitorType.SMALL_SHOP,
             consent_share=False,
         )
-        lost = Visitor(name="王芳", name_pinyin="wangfang", company="跨境优品", consent_share=True)
-        session.add_all([consenting, private, lost])
-        session.flush()
-        code_consenting = code_for_visitor(session, consenting.id)
-        code_private = code_for_visitor(session, private.id)
-        revoked_code = code_for_visitor(session, lost.id)
-        reissue_badge(session, lost.id)
+        lost = add_visitor(session, "王芳", "跨境优品", VisitorType.OTHER, consent_share=True)
+        code_consenting = code_for_visitor(session, consenting)
+        code_private = code_for_visitor(session, private)
+        revoked_code = code_for_visitor(session, lost)
+        reissue_badge(session, lost)
         station_a = bind_booth_station(session, "Booth A-01", a.id).name
         station_b = bind_booth_station(session, "Booth B-07", b.id).name
-        ids = (a.id, b.id, consenting.id, private.id, lost.id)
+        ids = (a.id, b.id, consenting, private, lost)
     with db.session() as session:
         skus_a = tuple(p.sku for p in list_products(session, ids[0]))
         skus_b = tuple(p.sku for p in list_products(session, ids[1]))

@@ -20,7 +20,6 @@ from expo.services.badges import (
     revoke_badge,
 )
 from expo.services.checkin import check_in
-from expo.services.events import ensure_station
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -112,8 +111,7 @@ def _selection(args: argparse.Namespace, *, require_choice: bool) -> BadgeSelect
 
 
 def run_code(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.begin() as session:
+    with ctx.writing() as session:
         payload = code_for_visitor(session, args.visitor_id)
     return Output({"visitor_id": args.visitor_id, "payload": payload}, payload)
 
@@ -132,8 +130,7 @@ def run_pdf(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_revoke(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.begin() as session:
+    with ctx.writing() as session:
         if args.no_reissue:
             revoked = revoke_badge(session, args.visitor_id)
             new = None
@@ -159,9 +156,7 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_checkin(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.begin() as session:
-        station = ensure_station(session, args.station, StationKind.DESK)
+    with ctx.writing_as(args.station, StationKind.DESK) as (session, station):
         result = check_in(session, args.payload, station)
     # A refused scan is an answer, not a failure: the status says it, the exit code stays 0.
     lines = [f"{result.status.value.upper()}: {result.message}"]

@@ -147,8 +147,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run_list(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.session() as session:
+    with ctx.reading() as session:
         booths = list_booths(session)
     if args.hall:
         booths = [b for b in booths if b.hall_code == args.hall.strip().upper()]
@@ -186,11 +185,10 @@ def run_assign(args: argparse.Namespace, ctx: CliContext) -> Output:
         from expo.errors import ExpoError
 
         raise ExpoError("--time-limit must be a positive number of seconds.")
-    db = ctx.open_db()
     options = AssignOptions(
         time_limit=args.time_limit, save=not args.dry_run, with_baseline=args.baseline
     )
-    with db.begin() as session:
+    with ctx.writing() as session:
         result = assign_booths(session, options, ctx.progress("assign"))
     lines = [
         f"Assigned {result.assigned} factories ({'not saved' if args.dry_run else 'saved'}); "
@@ -211,8 +209,7 @@ def run_assign(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_place(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.begin() as session:
+    with ctx.writing() as session:
         ids = [find_booth(session, code).id for code in args.booths]
         result = assign_by_hand(session, args.factory, ids)
     data = {"factory": result.factory_id, "booths": list(args.booths), "warnings": result.warnings}
@@ -221,16 +218,14 @@ def run_place(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_unassign(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.begin() as session:
+    with ctx.writing() as session:
         booth = find_booth(session, args.booth)
         unassign_booth(session, booth.id)
     return Output({"booth": booth.code, "factory": None}, f"Booth {booth.code} is free.")
 
 
 def run_lock(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.begin() as session:
+    with ctx.writing() as session:
         booth = update_booth(session, find_booth(session, args.booth).id, locked=args.locked)
     state = "locked" if booth.locked else "unlocked"
     return Output({"booth": booth.code, "locked": booth.locked}, f"Booth {booth.code} {state}.")
@@ -241,8 +236,7 @@ def _yes(value: str | None) -> bool | None:
 
 
 def run_set(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.begin() as session:
+    with ctx.writing() as session:
         booth = update_booth(
             session,
             find_booth(session, args.booth).id,
@@ -270,8 +264,7 @@ def run_set(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_exclude(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.begin() as session:
+    with ctx.writing() as session:
         booth = find_booth(session, args.booth)
         if args.allow:
             allow_factory(session, args.factory, booth.id)
@@ -283,8 +276,7 @@ def run_exclude(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_check(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.session() as session:
+    with ctx.reading() as session:
         check = check_plan(session)
     text = (
         f"{check.assigned} factories on {check.booths_used} booths; "
@@ -311,8 +303,7 @@ def run_import(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.session() as session:
+    with ctx.reading() as session:
         count = export_plan(session, args.file)
     return Output(
         {"file": str(args.file), "booths": count}, f"Wrote {count} booths to {args.file}."
@@ -320,16 +311,14 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_export_pdf(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.session() as session:
+    with ctx.reading() as session:
         result = export_plan_pdf(session, args.file)
     data = {"file": str(result.path), "pages": result.pages, "booths": result.booths}
     return Output(data, f"Wrote the floor plan ({result.pages} pages) to {result.path}.")
 
 
 def run_export_xlsx(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.session() as session:
+    with ctx.reading() as session:
         result = export_exhibitors_xlsx(session, args.file)
     data = {"file": str(result.path), "exhibitors": result.pages}
     return Output(data, f"Wrote {result.pages} exhibitors to {result.path}.")

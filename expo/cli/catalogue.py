@@ -39,8 +39,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run_import(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.begin() as session:
+    with ctx.writing() as session:
         result = import_catalogue(
             session,
             args.factory,
@@ -58,8 +57,7 @@ def run_import(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_list(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.session() as session:
+    with ctx.reading() as session:
         factory = get_factory(session, args.factory)
         products = list_products(session, args.factory, args.search)
     lines = [f"{factory.name} ({len(products)} products)"]
@@ -70,7 +68,6 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.session() as session:
+    with ctx.reading() as session:
         count = export_catalogue(session, args.factory, args.out)
     return file_written(count, args.out, f"Wrote {count} products to {args.out}")

@@ -6,7 +6,7 @@ import argparse
 from dataclasses import asdict
 
 from expo.cli.context import CliContext, Output
-from expo.db import EventDatabase, drop_event
+from expo.db import drop_event
 from expo.demo import DemoOptions, build_demo
 from expo.errors import ExpoError
 from expo.services.events import NoEvent, current_event
@@ -44,8 +44,8 @@ def _count(text: str) -> int:
     return value
 
 
-def _holds_event(db: EventDatabase) -> bool:
-    with db.session() as session:
+def _holds_event(ctx: CliContext) -> bool:
+    with ctx.reading() as session:
         try:
             current_event(session)
         except NoEvent:
@@ -55,7 +55,7 @@ def _holds_event(db: EventDatabase) -> bool:
 
 def run_demo(args: argparse.Namespace, ctx: CliContext) -> Output:
     db = ctx.open_db(create=True)
-    if _holds_event(db):
+    if _holds_event(ctx):
         if not args.replace:
             raise ExpoError(
                 f"{db.location} already holds an event. Use `demo --replace` to overwrite it "

@@ -25,8 +25,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run_init(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db(create=True)
-    with db.begin() as session:
+    with ctx.writing(create=True) as session:
         event = create_event(
             session,
             args.name,
@@ -36,13 +35,12 @@ def run_init(args: argparse.Namespace, ctx: CliContext) -> Output:
             starts_on=args.starts_on,
             ends_on=args.ends_on,
         )
-    data = {"event": event.name, "db": db.location}
-    return Output(data, f"Created event {event.name} in {db.location}")
+    data = {"event": event.name, "db": ctx.open_db().location}
+    return Output(data, f"Created event {event.name} in {data['db']}")
 
 
 def run_stats(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.session() as session:
+    with ctx.reading() as session:
         stats = event_stats(session)
     data = stats.as_dict()
     lines = [f"{stats.event}"] + [

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -23,7 +24,6 @@ from expo.services.leads import (
     InquiryDraft,
     LeadSummary,
     LeadUpdate,
-    booth_station,
     list_inquiries,
     list_leads,
     record_inquiry,
@@ -111,8 +111,11 @@ def _date_or_none(text: str) -> dt.date | None:
         ) from None
 
 
-def _station(session: Session, args: argparse.Namespace) -> StationRef:
-    return booth_station(session, args.station or f"Booth {args.factory}", args.factory)
+def _acting_booth(
+    ctx: CliContext, args: argparse.Namespace
+) -> AbstractContextManager[tuple[Session, StationRef]]:
+    """A transaction acting as the factory's booth station (``--station``, else 'Booth F')."""
+    return ctx.writing_as(args.station or f"Booth {args.factory}", factory=args.factory)
 
 
 def run_add(args: argparse.Namespace, ctx: CliContext) -> Output:
@@ -129,17 +132,15 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> Output:
         rating=LeadRating(args.rating) if args.rating else None,
         follow_up_on=args.follow_up,
     )
-    db = ctx.open_db()
-    with db.begin() as session:
-        record = record_inquiry(session, args.factory, args.badge, draft, _station(session, args))
+    with _acting_booth(ctx, args) as (session, station):
+        record = record_inquiry(session, args.factory, args.badge, draft, station)
     products = ", ".join(p.sku for p in record.products)
     text = f"Inquiry {record.uuid}: {record.visitor_name} ({record.company or '-'}) — {products}"
     return Output(record.as_json(), text)
 
 
 def run_list(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.session() as session:
+    with ctx.reading() as session:
         records = list_inquiries(session, args.factory)
     return listing(
         records,
@@ -152,8 +153,7 @@ def run_list(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_leads(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.session() as session:
+    with ctx.reading() as session:
         leads = list_leads(session, args.factory)
     return listing(leads, _lead_line, "leads")
 
@@ -173,9 +173,8 @@ def run_lead_update(args: argparse.Namespace, ctx: CliContext) -> Output:
         follow_up_on=args.follow_up,
         notes=KEEP if args.notes is None else args.notes,
     )
-    db = ctx.open_db()
-    with db.begin() as session:
-        lead = update_lead(session, args.lead, args.factory, update, _station(session, args))
+    with _acting_booth(ctx, args) as (session, station):
+        lead = update_lead(session, args.lead, args.factory, update, station)
     follow_up = lead.follow_up_on.isoformat() if lead.follow_up_on else "-"
     text = f"Lead {lead.id} ({lead.name}): rating {lead.rating or '-'}, follow up {follow_up}"
     return Output(lead.as_json(), text + (f"\n  {lead.notes}" if lead.notes else ""))
@@ -186,8 +185,7 @@ def _rating_or_none(value: str) -> LeadRating | None:
 
 
 def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.session() as session:
+    with ctx.reading() as session:
         result = export_inquiries(session, args.factory, args.out)
     return Output(
         result.as_json(), f"Wrote {result.rows} inquiries ({result.leads} leads) to {result.file}"

@@ -13,7 +13,6 @@ import argparse
 from expo.cli.context import CliContext, Output
 from expo.cli.shapes import command_group
 from expo.models import VisitorType
-from expo.services.events import ensure_station
 from expo.services.registry import (
     NewVisitor,
     add_visitor,
@@ -93,9 +92,8 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 def run_import_command(args: argparse.Namespace, ctx: CliContext) -> Output:
     prepared = prepare_import(args.file, args.mapping)
     check_mapping(prepared)
-    db = ctx.open_db()
     report = run_import(
-        db,
+        ctx.open_db(),
         prepared,
         args.station,
         dry_run=args.dry_run,
@@ -105,8 +103,7 @@ def run_import_command(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_search(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
-    with db.session() as session:
+    with ctx.reading() as session:
         hits = search_visitors(session, args.query, max(1, args.limit))
     lines = [
         f"{hit.id:>7}  {hit.name}  {hit.phone_masked}  {hit.company or ''}  "
@@ -118,7 +115,6 @@ def run_search(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_add(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
     new = NewVisitor(
         name=args.name,
         phone=args.phone,
@@ -127,21 +123,19 @@ def run_add(args: argparse.Namespace, ctx: CliContext) -> Output:
         wechat=args.wechat,
     )
     # A duplicate raises DuplicateVisitor, whose message names the existing visitor's id.
-    with db.begin() as session:
-        station = ensure_station(session, args.station)
+    with ctx.writing_as(args.station) as (session, station):
         hit = add_visitor(session, new, station, force=args.force)
     data = hit.as_json()
     return Output(data, f"Saved visitor {hit.id}: {hit.name} {hit.phone_masked}")
 
 
 def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
     where = VisitorFilter(
         query=args.query,
         visitor_type=parse_visitor_type(args.visitor_type),
         import_batch_id=args.batch,
     )
-    with db.session() as session:
+    with ctx.reading() as session:
         result = export_visitors(
             session,
             args.output,

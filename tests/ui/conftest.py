@@ -10,8 +10,10 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from tests.fair import SmallFair, build_small_fair
+from tests.ui.helpers import shown
 from ui.context import AppContext
 from ui.fonts import install_cjk_font
+from ui.main_window import MainWindow
 from ui.ops import TaskRunner
 from ui.settings import Settings
 
@@ -42,3 +44,9 @@ def fair(empty_db) -> SmallFair:
 def sync_ctx(empty_db, settings: Settings) -> AppContext:
     """The empty event (add ``fair`` for the small fair), background work run inline."""
     return AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
+
+
+@pytest.fixture
+def main_window(qtbot, demo_ctx: AppContext) -> MainWindow:
+    """The main window on the demo fair, shown at 1280 x 800."""
+    return shown(qtbot, MainWindow(demo_ctx))

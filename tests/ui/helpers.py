@@ -1,14 +1,17 @@
-"""Page tests' helpers: show a page as the main window would, and read its screenshot back
-(is there text drawn where the test expects it?)."""
+"""Page tests' helpers: show a widget (or a page as the main window would), and read its
+screenshot back (is there text drawn where the test expects it?)."""
 
 from __future__ import annotations
 
 from collections import Counter
+from typing import TypeVar
 
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
+
+Shown = TypeVar("Shown", bound=QWidget)
 
 
 def ink_pixels(image: QImage, widget: QWidget, root: QWidget, rect: QRect | None = None) -> int:
@@ -33,3 +36,12 @@ def show_page(qtbot: QtBot, page: QWidget) -> None:
         page.show()
         page.activateWindow()
     page.activated()  # type: ignore[attr-defined]
+
+
+def shown(qtbot: QtBot, widget: Shown, width: int = 1280, height: int = 800) -> Shown:
+    """``widget`` shown at ``width`` x ``height`` (the app's smallest window by default) and
+    closed by qtbot after the test."""
+    qtbot.addWidget(widget)
+    widget.resize(width, height)
+    widget.show()
+    return widget

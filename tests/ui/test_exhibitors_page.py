@@ -140,12 +140,8 @@ def test_import_from_the_page_shows_the_rejected_rows(
     assert ink_pixels(image, page.factory_title, page) > 100  # the Chinese name is drawn
 
 
-def test_both_pages_are_in_the_main_window(qtbot, demo_ctx, artifacts_dir: Path) -> None:
-    window = MainWindow(demo_ctx)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    exhibitors = window.show_page("exhibitors")
+def test_both_pages_are_in_the_main_window(main_window: MainWindow, artifacts_dir: Path) -> None:
+    exhibitors = main_window.show_page("exhibitors")
     assert isinstance(exhibitors, ExhibitorsPage)
     assert exhibitors.factory_proxy.rowCount() == 120
     exhibitors.top100_only.setChecked(True)
@@ -153,10 +149,10 @@ def test_both_pages_are_in_the_main_window(qtbot, demo_ctx, artifacts_dir: Path)
     first = exhibitors.factory_model.factory(0)
     assert exhibitors.select_factory(first.id)
     assert 5 <= exhibitors.catalogue.rowCount() <= 30
-    window.grab().save(str(artifacts_dir / "main-window-exhibitors.png"))
+    main_window.grab().save(str(artifacts_dir / "main-window-exhibitors.png"))
     from ui.booth.page import BoothPage
 
-    assert isinstance(window.show_page("booth"), BoothPage)
+    assert isinstance(main_window.show_page("booth"), BoothPage)
 
 
 def test_a_product_photo_is_kept_and_shown_as_a_thumbnail(

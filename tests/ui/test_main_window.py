@@ -22,28 +22,20 @@ def _has_dark_text(image: QImage, x0: int, y0: int, x1: int, y1: int) -> int:
     return dark
 
 
-def test_overview_shows_the_live_figures(qtbot, demo_ctx, artifacts_dir: Path) -> None:
-    window = MainWindow(demo_ctx)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    page = window.show_page("overview")
+def test_overview_shows_the_live_figures(main_window: MainWindow, artifacts_dir: Path) -> None:
+    page = main_window.show_page("overview")
     assert isinstance(page, OverviewPage)
     assert page.values["visitors"].text() == "3,000"
     assert page.values["factories"].text() == "120"
     assert page.values["top100"].text() == "24"
     assert page.title.text() == "1688 工厂直采节"
-    window.grab().save(str(artifacts_dir / "main-window-overview.png"))
+    main_window.grab().save(str(artifacts_dir / "main-window-overview.png"))
 
 
 def test_visitors_table_holds_every_visitor_with_chinese_names(
-    qtbot, demo_ctx, artifacts_dir: Path
+    main_window: MainWindow, demo_ctx, artifacts_dir: Path
 ) -> None:
-    window = MainWindow(demo_ctx)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    page = window.show_page("visitors")
+    page = main_window.show_page("visitors")
     assert isinstance(page, VisitorsPage)
     model = page.model
     assert model.rowCount() == 3000
@@ -55,11 +47,11 @@ def test_visitors_table_holds_every_visitor_with_chinese_names(
         assert name == first.name
     assert all("\u4e00" <= ch <= "\u9fff" for ch in name)
     assert page.count_label.text().startswith("3,000")
-    image = window.grab().toImage()
+    image = main_window.grab().toImage()
     image.save(str(artifacts_dir / "main-window-visitors.png"))
     # The name cell is drawn with glyphs, not left empty: dark pixels inside the first row.
     rect = page.table.visualRect(model.index(0, 1))
-    origin = page.table.viewport().mapTo(window, rect.topLeft())
+    origin = page.table.viewport().mapTo(main_window, rect.topLeft())
     assert (
         _has_dark_text(
             image,
@@ -94,17 +86,13 @@ def test_every_navigation_entry_fits_without_scrolling(qtbot, demo_ctx) -> None:
     assert not navigation.horizontalScrollBar().isVisible()
 
 
-def test_every_page_fits_a_1280_by_800_window(qtbot, demo_ctx) -> None:
-    window = MainWindow(demo_ctx)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
+def test_every_page_fits_a_1280_by_800_window(main_window: MainWindow) -> None:
     too_wide = {}
-    for key, page in window.pages.items():
-        window.show_page(key)
+    for key, page in main_window.pages.items():
+        main_window.show_page(key)
         hint = page.minimumSizeHint()
-        if hint.width() > 1280 - window.navigation.width() or hint.height() > 760:
+        if hint.width() > 1280 - main_window.navigation.width() or hint.height() > 760:
             too_wide[key] = (hint.width(), hint.height())
     assert too_wide == {}
-    assert window.minimumSizeHint().width() <= 1280
-    assert window.width() == 1280
+    assert main_window.minimumSizeHint().width() <= 1280
+    assert main_window.width() == 1280

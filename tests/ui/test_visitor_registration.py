@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt, QThreadPool
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QProgressDialog, QPushButton
@@ -18,6 +17,7 @@ from expo.services import visitor_import
 from expo.services.registry import search_visitors
 from tests.people import add_visitor
 from tests.registration_files import write_csv, write_messy_xlsx
+from tests.ui.helpers import shown
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.ops import TaskRunner
@@ -26,11 +26,6 @@ from ui.visitors.import_dialog import ImportDialog
 from ui.visitors.page import VisitorsPage
 from ui.visitors.search_box import VisitorSearchBox
 from ui.visitors.walkin_form import WalkInForm
-
-
-@pytest.fixture
-def empty_ctx(empty_db, settings: Settings) -> AppContext:
-    return AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
 
 
 def _visitor_count(ctx: AppContext) -> int:
@@ -48,9 +43,9 @@ def _dark_pixels(image: QImage) -> int:
 
 
 def test_the_import_preview_shows_the_mapping_and_lets_a_column_be_fixed(
-    qtbot, empty_ctx: AppContext, tmp_path: Path, artifacts_dir: Path
+    qtbot, sync_ctx: AppContext, tmp_path: Path, artifacts_dir: Path
 ) -> None:
-    dialog = ImportDialog(empty_ctx)
+    dialog = ImportDialog(sync_ctx)
     qtbot.addWidget(dialog)
     dialog.show()
     dialog.load(write_messy_xlsx(tmp_path / "messy.xlsx"))
@@ -87,7 +82,7 @@ def test_the_import_preview_shows_the_mapping_and_lets_a_column_be_fixed(
     assert dialog.result_text(0).startswith("✓ 1  138****8000")  # 序号 as the name: visibly wrong
     dialog.set_field(1, Field.NAME)
     assert dialog.combos[0].currentData() is None
-    assert _visitor_count(empty_ctx) == 0  # nothing written by previewing
+    assert _visitor_count(sync_ctx) == 0  # nothing written by previewing
 
     reports = []
     dialog.imported.connect(reports.append)
@@ -95,16 +90,16 @@ def test_the_import_preview_shows_the_mapping_and_lets_a_column_be_fixed(
     qtbot.waitUntil(lambda: bool(reports))
     assert (reports[0].created, reports[0].merged, reports[0].unchanged) == (5, 1, 1)
     assert "row 7: no name" in dialog.summary.toPlainText()
-    assert _visitor_count(empty_ctx) == 5
+    assert _visitor_count(sync_ctx) == 5
     dialog.grab().save(str(artifacts_dir / "import-done.png"))
 
 
 def test_an_unreadable_file_says_why_and_offers_no_import(
-    qtbot, empty_ctx: AppContext, tmp_path: Path
+    qtbot, sync_ctx: AppContext, tmp_path: Path
 ) -> None:
     path = tmp_path / "list.pdf"
     path.write_bytes(b"%PDF-1.4")
-    dialog = ImportDialog(empty_ctx)
+    dialog = ImportDialog(sync_ctx)
     qtbot.addWidget(dialog)
     dialog.load(path)
     qtbot.waitUntil(lambda: bool(dialog.message.text()))
@@ -113,10 +108,10 @@ def test_an_unreadable_file_says_why_and_offers_no_import(
 
 
 def test_a_mapping_without_a_name_column_cannot_be_imported(
-    qtbot, empty_ctx: AppContext, tmp_path: Path
+    qtbot, sync_ctx: AppContext, tmp_path: Path
 ) -> None:
     rows = [["参会人", "电话"], ["张伟", "13800138000"]]
-    dialog = ImportDialog(empty_ctx)
+    dialog = ImportDialog(sync_ctx)
     qtbot.addWidget(dialog)
     dialog.load(write_csv(tmp_path / "odd.csv", rows, "gbk"))
     qtbot.waitUntil(lambda: dialog.prepared is not None)
@@ -127,13 +122,9 @@ def test_a_mapping_without_a_name_column_cannot_be_imported(
 
 
 def test_the_visitors_page_searches_as_you_type(
-    qtbot, demo_ctx: AppContext, artifacts_dir: Path
+    main_window: MainWindow, qtbot, demo_ctx: AppContext, artifacts_dir: Path
 ) -> None:
-    window = MainWindow(demo_ctx)
-    qtbot.addWidget(window)
-    window.resize(1280, 800)
-    window.show()
-    page = window.show_page("visitors")
+    page = main_window.show_page("visitors")
     assert isinstance(page, VisitorsPage)
     assert page.model.rowCount() == 3000
     with demo_ctx.db.session() as session:
@@ -148,14 +139,14 @@ def test_the_visitors_page_searches_as_you_type(
     assert page.count_label.text().startswith("找到")
     names = {page.model.index(row, 1).data() for row in range(page.model.rowCount())}
     assert target.name in names
-    window.grab().save(str(artifacts_dir / "visitors-search-pinyin.png"))
+    main_window.grab().save(str(artifacts_dir / "visitors-search-pinyin.png"))
 
     page.search.clear()
     qtbot.keyClicks(page.search, target.phone[-4:])
     qtbot.waitUntil(lambda: target.id in page.shown_ids())
     row = page.shown_ids().index(target.id)
     assert page.model.index(row, 4).data() == f"{target.phone[3:6]}****{target.phone[-4:]}"
-    image = window.grab().toImage()
+    image = main_window.grab().toImage()
     image.save(str(artifacts_dir / "visitors-search-tail.png"))
     assert _dark_pixels(image.copy(0, 120, 600, 200)) > 200  # the rows are drawn
 
@@ -166,10 +157,7 @@ def test_the_visitors_page_searches_as_you_type(
 def test_the_search_box_finds_as_you_type_and_enter_chooses(
     qtbot, demo_ctx: AppContext, artifacts_dir: Path
 ) -> None:
-    box = VisitorSearchBox(demo_ctx)
-    qtbot.addWidget(box)
-    box.resize(520, 360)
-    box.show()
+    box = shown(qtbot, VisitorSearchBox(demo_ctx), 520, 360)
     with demo_ctx.db.session() as session:
         target = session.scalars(select(Visitor).order_by(Visitor.id).offset(77)).first()
         assert target is not None
@@ -188,12 +176,9 @@ def test_the_search_box_finds_as_you_type_and_enter_chooses(
 
 
 def test_a_walk_in_is_registered_with_the_keyboard_only(
-    qtbot, empty_ctx: AppContext, artifacts_dir: Path
+    qtbot, sync_ctx: AppContext, artifacts_dir: Path
 ) -> None:
-    form = WalkInForm(empty_ctx)
-    qtbot.addWidget(form)
-    form.resize(560, 320)
-    form.show()
+    form = shown(qtbot, WalkInForm(sync_ctx), 560, 320)
     form.activateWindow()
     qtbot.waitActive(form)
     saved: list[int] = []
@@ -218,7 +203,7 @@ def test_a_walk_in_is_registered_with_the_keyboard_only(
     qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Return)
     assert len(saved) == 1
     assert form.name_edit.text() == "" and form.focusWidget() is form.name_edit
-    with empty_ctx.db.session() as session:
+    with sync_ctx.db.session() as session:
         visitor = session.get(Visitor, saved[0])
         assert visitor is not None
         assert (visitor.name, visitor.phone, visitor.company) == (
@@ -243,24 +228,24 @@ def test_a_walk_in_is_registered_with_the_keyboard_only(
     assert form.focusWidget() is form.use_existing_button
     qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Return)
     assert existing == [saved[0]]
-    assert _visitor_count(empty_ctx) == 1
+    assert _visitor_count(sync_ctx) == 1
 
     # A real second person with the same phone (a shared shop phone): Ctrl+Enter saves anyway.
     form.name_edit.insert("张太太")
     qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Tab)
     qtbot.keyClicks(form.focusWidget(), "13800138000")
     qtbot.keyClick(form.focusWidget(), Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-    assert len(saved) == 2 and _visitor_count(empty_ctx) == 2
+    assert len(saved) == 2 and _visitor_count(sync_ctx) == 2
 
 
-def test_a_walk_in_with_a_bad_phone_is_told_what_to_fix(qtbot, empty_ctx: AppContext) -> None:
-    form = WalkInForm(empty_ctx)
+def test_a_walk_in_with_a_bad_phone_is_told_what_to_fix(qtbot, sync_ctx: AppContext) -> None:
+    form = WalkInForm(sync_ctx)
     qtbot.addWidget(form)
     form.name_edit.insert("李四")
     form.phone_edit.setText("12345")
     assert form.save() is None
     assert "not a phone number" in form.message.text()
-    assert _visitor_count(empty_ctx) == 0
+    assert _visitor_count(sync_ctx) == 0
 
 
 def test_the_page_registers_a_walk_in_and_shows_them(qtbot, demo_ctx: AppContext) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
+from expo.db import EventDatabase
 from expo.errors import ExpoError
 from expo.models import CheckIn, CheckInKind
 from expo.services.badges import code_for_visitor, reissue_badge
@@ -156,32 +157,24 @@ def test_a_visitor_found_by_search_is_checked_in_with_a_new_badge(empty_db) -> N
 
 
 @pytest.mark.postgres
-def test_check_in_runs_the_same_on_postgresql(pg_url: str) -> None:
-    from expo.db import open_event
-    from expo.services.events import create_event
-
-    db = open_event(pg_url, create=True)
-    try:
-        with db.begin() as session:
-            create_event(session, "测试展会")
-            desk1 = ensure_station(session, "Desk 1")
-            desk2 = ensure_station(session, "Desk 2")
-            visitor_id = add_visitor(session, "周杰", "台北音乐", registration_no="FD26000009")
-            code = code_for_visitor(session, visitor_id)
-        with db.begin() as session:
-            assert check_in(session, code, desk1).status is CheckInStatus.OK
-        with db.begin() as session:
-            again = check_in(session, "fd26000009", desk2)
-            assert again.status is CheckInStatus.ALREADY and again.first_station == "Desk 1"
-            assert check_in(session, code[:-2], desk2).status is CheckInStatus.INVALID
-        with db.begin() as session:
-            undone = undo_last_check_in(session, desk2)
-            assert undone.kind is CheckInKind.RE_ENTRY
-            assert (
-                session.scalar(
-                    select(func.count()).select_from(CheckIn).where(CheckIn.undone_at.is_(None))
-                )
-                == 1
+def test_check_in_runs_the_same_on_postgresql(pg_db: EventDatabase) -> None:
+    with pg_db.begin() as session:
+        desk1 = ensure_station(session, "Desk 1")
+        desk2 = ensure_station(session, "Desk 2")
+        visitor_id = add_visitor(session, "周杰", "台北音乐", registration_no="FD26000009")
+        code = code_for_visitor(session, visitor_id)
+    with pg_db.begin() as session:
+        assert check_in(session, code, desk1).status is CheckInStatus.OK
+    with pg_db.begin() as session:
+        again = check_in(session, "fd26000009", desk2)
+        assert again.status is CheckInStatus.ALREADY and again.first_station == "Desk 1"
+        assert check_in(session, code[:-2], desk2).status is CheckInStatus.INVALID
+    with pg_db.begin() as session:
+        undone = undo_last_check_in(session, desk2)
+        assert undone.kind is CheckInKind.RE_ENTRY
+        assert (
+            session.scalar(
+                select(func.count()).select_from(CheckIn).where(CheckIn.undone_at.is_(None))
             )
-    finally:
-        db.dispose()
+            == 1
+        )

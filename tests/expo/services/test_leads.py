@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from expo.db import EventDatabase
 from expo.models import Inquiry, Lead, LeadRating, StationKind, inquiry_product
 from expo.services.badges import BadgeStatus
 from expo.services.catalogue import list_products
@@ -253,39 +254,31 @@ def test_a_product_named_in_an_inquiry_cannot_be_deleted(empty_db, fair) -> None
 
 
 @pytest.mark.postgres
-def test_inquiries_and_leads_on_postgresql(pg_url: str, tmp_path) -> None:
-    from expo.db import open_event
-    from expo.services.events import create_event
+def test_inquiries_and_leads_on_postgresql(pg_db: EventDatabase, tmp_path) -> None:
     from expo.services.factories import list_factories
     from expo.services.lead_export import export_inquiries
 
-    db = open_event(pg_url, create=True)
-    try:
-        with db.begin() as session:
-            create_event(session, "1688 工厂直采节")
-        fair = build_small_fair(db)
-        station = _station(db, fair.station_a, fair.factory_a)
-        for skus in (["CY-001", "CY-003"], ["CY-002"]):
-            with db.begin() as session:
-                record_inquiry(
-                    session,
-                    fair.factory_a,
-                    fair.code_consenting,
-                    InquiryDraft(skus=skus, target_price=Decimal("9.90")),
-                    station,
-                )
-        with db.session() as session:
-            leads = list_leads(session, fair.factory_a)
-            assert [(lead.inquiries, lead.skus) for lead in leads] == [
-                (2, ("CY-001", "CY-002", "CY-003"))
-            ]
-            assert leads[0].last_at is not None and leads[0].last_at.tzinfo is not None
-            assert list_leads(session, fair.factory_b) == []
-            assert export_inquiries(session, fair.factory_a, tmp_path / "pg.xlsx").rows == 2
-            factories = list_factories(session, top100=True)
-            assert [(f.id, f.products) for f in factories] == [(fair.factory_a, 4)]
-    finally:
-        db.dispose()
+    fair = build_small_fair(pg_db)
+    station = _station(pg_db, fair.station_a, fair.factory_a)
+    for skus in (["CY-001", "CY-003"], ["CY-002"]):
+        with pg_db.begin() as session:
+            record_inquiry(
+                session,
+                fair.factory_a,
+                fair.code_consenting,
+                InquiryDraft(skus=skus, target_price=Decimal("9.90")),
+                station,
+            )
+    with pg_db.session() as session:
+        leads = list_leads(session, fair.factory_a)
+        assert [(lead.inquiries, lead.skus) for lead in leads] == [
+            (2, ("CY-001", "CY-002", "CY-003"))
+        ]
+        assert leads[0].last_at is not None and leads[0].last_at.tzinfo is not None
+        assert list_leads(session, fair.factory_b) == []
+        assert export_inquiries(session, fair.factory_a, tmp_path / "pg.xlsx").rows == 2
+        factories = list_factories(session, top100=True)
+        assert [(f.id, f.products) for f in factories] == [(fair.factory_a, 4)]
 
 
 def _lead_of(db, factory_id: int, payload: str, sku: str, station) -> int:

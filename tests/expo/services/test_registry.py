@@ -185,24 +185,16 @@ def test_refresh_search_keys_follows_a_changed_name_and_company(
 
 
 @pytest.mark.postgres
-def test_search_runs_the_same_on_postgresql(pg_url: str) -> None:
-    from expo.db import open_event
-    from expo.services.events import create_event
-
-    db = open_event(pg_url, create=True)
-    try:
-        with db.begin() as session:
-            create_event(session, "PG 展会")
-            station = ensure_station(session, "Desk 1")
-            for person in PEOPLE:
-                add_visitor(session, person, station)
-        assert names(db, "zw") == ["张伟", "张卫东"]
-        assert names(db, "张") == ["张伟", "张卫东"]
-        assert names(db, "dantian") == ["单田芳"]
-        assert names(db, "8000") == ["张伟", "李娜"]
-        assert names(db, "花花") == ["单田芳"]
-        assert names(db, "global trad") == ["曾小贤"]
-        assert names(db, "fd26-0000123") == ["李娜"]
-        assert names(db, "100%_") == []  # LIKE wildcards are escaped
-    finally:
-        db.dispose()
+def test_search_runs_the_same_on_postgresql(pg_db: EventDatabase) -> None:
+    with pg_db.begin() as session:
+        station = ensure_station(session, "Desk 1")
+        for person in PEOPLE:
+            add_visitor(session, person, station)
+    assert names(pg_db, "zw") == ["张伟", "张卫东"]
+    assert names(pg_db, "张") == ["张伟", "张卫东"]
+    assert names(pg_db, "dantian") == ["单田芳"]
+    assert names(pg_db, "8000") == ["张伟", "李娜"]
+    assert names(pg_db, "花花") == ["单田芳"]
+    assert names(pg_db, "global trad") == ["曾小贤"]
+    assert names(pg_db, "fd26-0000123") == ["李娜"]
+    assert names(pg_db, "100%_") == []  # LIKE wildcards are escaped

@@ -262,21 +262,12 @@ def test_an_empty_file_says_so(empty_db: EventDatabase, tmp_path: Path) -> None:
 
 
 @pytest.mark.postgres
-def test_the_import_runs_the_same_on_postgresql(pg_url: str, tmp_path: Path) -> None:
-    from expo.db import open_event
-    from expo.services.events import create_event
-
-    db = open_event(pg_url, create=True)
-    try:
-        with db.begin() as session:
-            create_event(session, "PG 展会")
-        report = _import(db, write_messy_xlsx(tmp_path / "messy.xlsx"))
-        assert (report.created, report.merged, report.unchanged) == (5, 1, 1)
-        again = _import(db, write_messy_xlsx(tmp_path / "messy.xlsx"))
-        assert again.created == 0
-        with db.session() as session:
-            assert [h.name for h in search_visitors(session, "zw")] == ["张伟"]
-            assert [h.name for h in search_visitors(session, "小商品")] == ["张伟"]
-            assert [h.name for h in search_visitors(session, "8000")] == ["张伟"]
-    finally:
-        db.dispose()
+def test_the_import_runs_the_same_on_postgresql(pg_db: EventDatabase, tmp_path: Path) -> None:
+    report = _import(pg_db, write_messy_xlsx(tmp_path / "messy.xlsx"))
+    assert (report.created, report.merged, report.unchanged) == (5, 1, 1)
+    again = _import(pg_db, write_messy_xlsx(tmp_path / "messy.xlsx"))
+    assert again.created == 0
+    with pg_db.session() as session:
+        assert [h.name for h in search_visitors(session, "zw")] == ["张伟"]
+        assert [h.name for h in search_visitors(session, "小商品")] == ["张伟"]
+        assert [h.name for h in search_visitors(session, "8000")] == ["张伟"]
