@@ -29,6 +29,11 @@ def test_overview_shows_the_live_figures(main_window: MainWindow, artifacts_dir:
     assert page.values["factories"].text() == "120"
     assert page.values["top100"].text() == "24"
     assert page.title.text() == "1688 工厂直采节"
+    from expo.models import VisitorType
+
+    livestreamers = page.stats.visitors_by_type["livestreamer"]
+    bar = page.type_bars[VisitorType.LIVESTREAMER]
+    assert bar.text() == f"{livestreamers:,}  ({livestreamers / 3000:.0%})"
     main_window.grab().save(str(artifacts_dir / "main-window-overview.png"))
 
 

@@ -118,4 +118,7 @@ class OverviewPage(QWidget):
         top = max(stats.visitors_by_type.values(), default=0) or 1
         for visitor_type, bar in self.type_bars.items():
             bar.setMaximum(top)
-            bar.setValue(stats.visitors_by_type.get(visitor_type.value, 0))
+            count = stats.visitors_by_type.get(visitor_type.value, 0)
+            bar.setValue(count)
+            share = count / stats.visitors if stats.visitors else 0.0
+            bar.setFormat(f"{count:,}  ({share:.0%})")
