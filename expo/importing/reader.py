@@ -130,17 +130,21 @@ def _read_spreadsheet(path: Path) -> Table:
     return best
 
 
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def detect_encoding(data: bytes) -> str:
     """The encoding of CSV bytes, as a Python codec name (``utf-8-sig``, ``gb18030`` ...)."""
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "utf-16"
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
+    if _is_utf8(data):
         return "utf-8"  # valid UTF-8 this long is UTF-8: no other encoding is that strict
     match = from_bytes(data, cp_isolation=CSV_ENCODINGS).best()
     if match is None:

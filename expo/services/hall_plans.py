@@ -623,8 +623,8 @@ def _derive(booth: Booth, hall: Hall) -> None:
 
 # -- snapshots for the editor's undo ---------------------------------------------------------------
 
-_SNAPSHOT_COLUMNS = (
-    "id",
+# A booth's own place, flags and notes: what the undo snapshot and the plan files both carry.
+BOOTH_COLUMNS = (
     "code",
     "x_m",
     "y_m",
@@ -637,11 +637,11 @@ _SNAPSHOT_COLUMNS = (
     "near_entrance_manual",
     "prominence",
     "prominence_manual",
-    "factory_id",
     "locked",
     "excluded",
     "notes",
 )
+_SNAPSHOT_COLUMNS = ("id", *BOOTH_COLUMNS, "factory_id")
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from expo.booths.geometry import Rect
 from expo.hall_layout import booth_kind
 from expo.models import Booth, BoothKind, Hall
 from expo.services.hall_plans import (
+    BOOTH_COLUMNS,
     MIN_BOOTH_M,
     PlanError,
     list_booths,
@@ -38,27 +39,7 @@ from expo.services.hall_plans import (
     refresh_prominence,
 )
 
-CSV_COLUMNS = (
-    "hall",
-    "code",
-    "x_m",
-    "y_m",
-    "width_m",
-    "depth_m",
-    "kind",
-    "is_corner",
-    "on_main_aisle",
-    "near_entrance",
-    "near_entrance_manual",
-    "prominence",
-    "prominence_manual",
-    "locked",
-    "excluded",
-    "notes",
-    "hall_name",
-    "hall_width_m",
-    "hall_depth_m",
-)
+CSV_COLUMNS = ("hall", *BOOTH_COLUMNS, "hall_name", "hall_width_m", "hall_depth_m")
 REQUIRED = ("hall", "code", "x_m", "y_m", "width_m", "depth_m")
 _TRUE = {"1", "true", "yes", "y", "x", "是", "✓"}
 

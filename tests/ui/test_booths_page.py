@@ -196,14 +196,20 @@ def _booth_row(ctx: AppContext, booth_id: int) -> Booth:
         return booth
 
 
-def test_booth_properties_are_edited_in_the_panel_with_undo(
-    qtbot, hall_ctx, artifacts_dir: Path
-) -> None:
-    page = BoothsPage(hall_ctx)
+def _shown_page(qtbot, ctx) -> BoothsPage:
+    """The page at the size the editor tests use, on screen."""
+    page = BoothsPage(ctx)
     qtbot.addWidget(page)
     page.resize(1090, 760)
     page.show()
     qtbot.waitExposed(page)
+    return page
+
+
+def test_booth_properties_are_edited_in_the_panel_with_undo(
+    qtbot, hall_ctx, artifacts_dir: Path
+) -> None:
+    page = _shown_page(qtbot, hall_ctx)
     assert page.add_row(0, 0, 3, 3, 3)
     panel = page.properties
     assert not panel.fields.isEnabled()  # nothing selected yet
@@ -269,11 +275,7 @@ def test_booth_properties_are_edited_in_the_panel_with_undo(
 def test_near_entrance_set_in_the_panel_survives_a_move_until_derived_again(
     qtbot, hall_ctx, artifacts_dir: Path
 ) -> None:
-    page = BoothsPage(hall_ctx)
-    qtbot.addWidget(page)
-    page.resize(1090, 760)
-    page.show()
-    qtbot.waitExposed(page)
+    page = _shown_page(qtbot, hall_ctx)
     assert page.add_booth(0, 0, 3, 3)  # far from the entrance at (30, 30)
     booth_id = next(iter(page.scene.items_by_booth))
     page.select_booths([booth_id])

@@ -55,8 +55,8 @@ def test_a_scan_with_no_terminator_ends_after_a_short_silence(qtbot) -> None:
     field, received = _field(qtbot)
     qtbot.keyClicks(field, "EXPO1.B.B.7FBPFIZ4JJACBCY2")  # a burst, no Enter, no Tab
     assert received == []
-    with qtbot.waitSignal(field.scanned, timeout=1000) as blocker:
-        pass
+    blocker = qtbot.waitSignal(field.scanned, timeout=1000)
+    blocker.wait()  # nothing more is typed: the silence ends the scan
     assert blocker.args == ["EXPO1.B.B.7FBPFIZ4JJACBCY2"]
     assert field.text() == ""
 

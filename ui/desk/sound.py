@@ -12,7 +12,7 @@ import shutil
 import sys
 from importlib.resources import as_file, files
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QProcess, QUrl
 from PySide6.QtWidgets import QApplication
@@ -38,6 +38,15 @@ class SoundPlayer(Protocol):
     def play(self, status: CheckInStatus) -> None: ...
 
 
+def sound_effect_class() -> Any:
+    """QSoundEffect where QtMultimedia is installed (PySide6-Addons), else None."""
+    try:
+        from PySide6.QtMultimedia import QSoundEffect
+    except ImportError:
+        return None
+    return QSoundEffect
+
+
 class ResultSound(QObject):
     """Plays the sound of a check-in status with the best backend this machine has."""
 
@@ -50,10 +59,7 @@ class ResultSound(QObject):
         self._choose_backend()
 
     def _choose_backend(self) -> None:
-        try:
-            from PySide6.QtMultimedia import QSoundEffect  # PySide6-Addons only
-        except ImportError:
-            QSoundEffect = None  # noqa: N806
+        QSoundEffect = sound_effect_class()  # noqa: N806
         if QSoundEffect is not None:
             for name in set(SOUND_FILES.values()):
                 effect = QSoundEffect(self)
