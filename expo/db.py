@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -297,10 +298,29 @@ def open_event(location: str | Path, *, create: bool = False) -> EventDatabase:
             if path is not None:
                 _backup_sqlite(path, revision)
             upgrade(engine)
+        _move_badge_key_out(engine)
     except Exception:
         engine.dispose()
         raise
     return EventDatabase(url=url, engine=engine, session_factory=sessionmaker(engine))
+
+
+def _move_badge_key_out(engine: Engine) -> None:
+    """An event written before the key store keeps its badge key in the file: move it out."""
+    from sqlalchemy import text
+
+    from expo.keys import store_key
+
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT uuid, name, badge_secret FROM event WHERE badge_secret != '' LIMIT 1")
+        ).first()
+    if row is None:
+        return
+    event_uuid = row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(str(row[0]))
+    store_key(event_uuid, row[2], row[1])
+    with engine.begin() as connection, _writes_allowed(connection):
+        connection.execute(text("UPDATE event SET badge_secret = ''"))
 
 
 def _describe(url: URL) -> str:
