@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
 from expo.models import EventRecord, EventSubject, Visitor
+from expo.permissions import Permission, permit
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,7 @@ def list_events(
     session: Session, where: AuditFilter = AuditFilter(), *, limit: int | None = 1000
 ) -> list[AuditEntry]:
     """Events matching ``where``, newest first (at most ``limit``; None: all)."""
+    permit(session, Permission.READ_AUDIT)
     query = _query(session, where).order_by(EventRecord.id.desc())
     if limit is not None:
         query = query.limit(limit)
@@ -115,6 +117,7 @@ def event_stations(session: Session) -> list[str]:
 
 def export_events(session: Session, path: Path, where: AuditFilter = AuditFilter()) -> int:
     """Write the matching events to an XLSX file, one row per field change; returns rows."""
+    permit(session, Permission.READ_AUDIT)
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
