@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from expo.errors import ExpoError
 from expo.models import EventRecord, EventSubject, Visitor
 from expo.permissions import Permission, permit
+from expo.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -174,3 +175,14 @@ def _entry(row: EventRecord) -> AuditEntry:
         tuple(row.subjects or ()),
         dict(row.data or {}),
     )
+
+
+def record_export(
+    uow: UnitOfWork, what: str, rows: int, target: str | Path, **details: Any
+) -> None:
+    """Log an export of personal data (who, what, how many rows, where to) in the event log.
+
+    The export itself reads in its own session (a long read must not hold the write lock that
+    desks need); this short write records it once the file is written.
+    """
+    uow.record(f"export.{what}", [], rows=rows, file=str(target), **details)
