@@ -12,7 +12,7 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -23,10 +23,11 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, inspect
-from sqlalchemy.engine import URL, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from expo.errors import ExpoError
+from expo.storage_errors import storage_errors
 
 APP_NAME = "ExpoDesk"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -100,31 +101,68 @@ def head_revision() -> str:
     return head
 
 
-def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+# Execution options of a write transaction (see ``EventDatabase.begin``).
+WRITE_LOCK = "expo_write_lock"  # SQLite: BEGIN IMMEDIATE, the write lock before the first read
+BUSY_WAIT_MS = "expo_busy_wait_ms"  # SQLite: how long to wait for another station's write lock
+DEFAULT_BUSY_WAIT_MS = 5000
+# A desk's scan waits this long for the write lock, then says "another station is writing":
+# during a long import on another station the queue gets an answer within a second.
+SCAN_BUSY_WAIT_MS = 600
+_BUSY_SET = "expo_busy_wait_set"  # connection info: the busy_timeout now in force
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, record: Any) -> None:
+    # pysqlite's own transaction handling would BEGIN only before the first INSERT/UPDATE, so
+    # the reads a write decides on ran outside the transaction. Off: ``_begin_sqlite`` emits
+    # BEGIN (reads) or BEGIN IMMEDIATE (writes) itself (SQLAlchemy's pysqlite recipe).
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     # NORMAL is durable across application crashes in WAL mode and much faster than FULL.
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={DEFAULT_BUSY_WAIT_MS}")
     cursor.close()
+    record.info[_BUSY_SET] = DEFAULT_BUSY_WAIT_MS
+
+
+def _begin_sqlite(connection: Connection) -> None:
+    options = connection.get_execution_options()
+    wait_ms = int(options.get(BUSY_WAIT_MS, DEFAULT_BUSY_WAIT_MS))
+    if connection.info.get(_BUSY_SET) != wait_ms:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={wait_ms}")
+        connection.info[_BUSY_SET] = wait_ms
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if options.get(WRITE_LOCK) else "BEGIN")
 
 
 def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url)
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin_sqlite)
         return engine
     return create_engine(url, pool_pre_ping=True)
 
 
 @dataclass
 class EventDatabase:
-    """An open event: its location, engine and session factory."""
+    """An open event: its location, engine and session factories (reads and writes)."""
 
     url: URL
     engine: Engine
     session_factory: sessionmaker[Session]
+    write_factory: sessionmaker[Session] = field(init=False, repr=False)
+    scan_factory: sessionmaker[Session] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # Writes take the lock before their first read, so what they decide on stays true
+        # until they commit; a desk's scan waits for it only briefly (see SCAN_BUSY_WAIT_MS).
+        self.write_factory = sessionmaker(self.engine.execution_options(**{WRITE_LOCK: True}))
+        self.scan_factory = sessionmaker(
+            self.engine.execution_options(
+                **{WRITE_LOCK: True, BUSY_WAIT_MS: SCAN_BUSY_WAIT_MS}
+            )
+        )
 
     @property
     def location(self) -> str:
@@ -133,13 +171,24 @@ class EventDatabase:
         return self.url.render_as_string(hide_password=True)
 
     @contextmanager
-    def begin(self) -> Iterator[Session]:
-        """A session in a transaction: committed on success, rolled back on any error."""
-        with self.session_factory.begin() as session:
+    def begin(self, *, scan: bool = False) -> Iterator[Session]:
+        """A write transaction: committed on success, rolled back on any error.
+
+        SQLite takes the write lock first (BEGIN IMMEDIATE). Another station holding it makes
+        this wait up to 5 s (``scan``: 0.6 s) and then raise ``DatabaseBusy``; storage
+        failures (read-only file, full disk, damaged file, server gone) raise an
+        ``ExpoError`` that says what happened and what to do.
+        """
+        factory = self.scan_factory if scan else self.write_factory
+        with storage_errors(self.url), factory.begin() as session:
             yield session
 
+    def write_session(self) -> Session:
+        """A session whose transaction writes (SQLite: BEGIN IMMEDIATE); the caller commits."""
+        return self.write_factory()
+
     def session(self) -> Session:
-        """A session for reads (or for a caller that commits itself)."""
+        """A session for reads (a deferred transaction: it does not hold the write lock)."""
         return self.session_factory()
 
     def checkpoint(self) -> None:
@@ -150,8 +199,12 @@ class EventDatabase:
         """
         if self.url.get_backend_name() != "sqlite":
             return
-        with self.engine.connect() as connection:
-            connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        # Outside any transaction: a checkpoint cannot run inside one.
+        raw = self.engine.raw_connection()
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
