@@ -159,9 +159,7 @@ class EventDatabase:
         # until they commit; a desk's scan waits for it only briefly (see SCAN_BUSY_WAIT_MS).
         self.write_factory = sessionmaker(self.engine.execution_options(**{WRITE_LOCK: True}))
         self.scan_factory = sessionmaker(
-            self.engine.execution_options(
-                **{WRITE_LOCK: True, BUSY_WAIT_MS: SCAN_BUSY_WAIT_MS}
-            )
+            self.engine.execution_options(**{WRITE_LOCK: True, BUSY_WAIT_MS: SCAN_BUSY_WAIT_MS})
         )
 
     @property

@@ -55,9 +55,12 @@ class CliContext:
             yield session
 
     @contextmanager
-    def writing(self, *, create: bool = False) -> Iterator[Session]:
-        """One transaction of the event database: all of the command's writes or none."""
-        with self.open_db(create=create).begin() as session:
+    def writing(self, *, create: bool = False, scan: bool = False) -> Iterator[Session]:
+        """One transaction of the event database: all of the command's writes or none.
+
+        ``scan``: a desk's scan, which waits only briefly for another station's write lock.
+        """
+        with self.open_db(create=create).begin(scan=scan) as session:
             yield session
 
     @contextmanager

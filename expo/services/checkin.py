@@ -11,10 +11,10 @@ row. A typed registration number finds the person but admits them only once staf
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
-from enum import StrEnum
 import weakref
 from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -25,9 +25,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from expo.badges.codes import looks_like_code, normalise_scan, verify_code
 from expo.badges.style import type_style
 from expo.errors import ExpoError
-from expo.badges.codes import looks_like_code, normalise_scan, verify_code
 from expo.models import Badge, CheckIn, CheckInKind, Event, Station, Visitor, VisitorType
 from expo.models.badges import LIVE_ENTRY
 from expo.models.base import table_of
