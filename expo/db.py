@@ -26,8 +26,10 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from expo.actors import Actor
 from expo.errors import ExpoError
 from expo.storage_errors import storage_errors
+from expo.unit_of_work import ALLOW_WRITES, UnitOfWork, install_write_guard
 
 APP_NAME = "ExpoDesk"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -140,8 +142,21 @@ def make_engine(url: URL) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _set_sqlite_pragmas)
         event.listen(engine, "begin", _begin_sqlite)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    install_write_guard(engine)
+    return engine
+
+
+@contextmanager
+def _writes_allowed(connection: Any) -> Iterator[Any]:
+    """Maintenance that is not a domain action (schema migrations, dropping an event)."""
+    info = connection.info  # the pooled connection's dict: still there after a commit closes it
+    info[ALLOW_WRITES] = True
+    try:
+        yield connection
+    finally:
+        info.pop(ALLOW_WRITES, None)
 
 
 @dataclass
@@ -151,16 +166,21 @@ class EventDatabase:
     url: URL
     engine: Engine
     session_factory: sessionmaker[Session]
+    write_engine: Engine = field(init=False, repr=False)
+    scan_engine: Engine = field(init=False, repr=False)
     write_factory: sessionmaker[Session] = field(init=False, repr=False)
     scan_factory: sessionmaker[Session] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         # Writes take the lock before their first read, so what they decide on stays true
         # until they commit; a desk's scan waits for it only briefly (see SCAN_BUSY_WAIT_MS).
-        self.write_factory = sessionmaker(self.engine.execution_options(**{WRITE_LOCK: True}))
-        self.scan_factory = sessionmaker(
-            self.engine.execution_options(**{WRITE_LOCK: True, BUSY_WAIT_MS: SCAN_BUSY_WAIT_MS})
+        # Both share the engine's pool and events.
+        self.write_engine = self.engine.execution_options(**{WRITE_LOCK: True})
+        self.scan_engine = self.engine.execution_options(
+            **{WRITE_LOCK: True, BUSY_WAIT_MS: SCAN_BUSY_WAIT_MS}
         )
+        self.write_factory = sessionmaker(self.write_engine)
+        self.scan_factory = sessionmaker(self.scan_engine)
 
     @property
     def location(self) -> str:
@@ -169,17 +189,40 @@ class EventDatabase:
         return self.url.render_as_string(hide_password=True)
 
     @contextmanager
-    def begin(self, *, scan: bool = False) -> Iterator[Session]:
-        """A write transaction: committed on success, rolled back on any error.
+    def write(self, actor: Actor, *, scan: bool = False) -> Iterator[UnitOfWork]:
+        """The one write path: a transaction acting as ``actor``, committed when the block ends
+        (with the events its services recorded), rolled back on any error.
 
-        SQLite takes the write lock first (BEGIN IMMEDIATE). Another station holding it makes
-        this wait up to 5 s (``scan``: 0.6 s) and then raise ``DatabaseBusy``; storage
-        failures (read-only file, full disk, damaged file, server gone) raise an
-        ``ExpoError`` that says what happened and what to do.
+        SQLite takes the write lock first (BEGIN IMMEDIATE), so what the transaction reads and
+        decides on stays true until it commits. Another station holding the lock makes this
+        wait up to 5 s (``scan``, a desk's scan: 0.6 s) and then raise ``DatabaseBusy``;
+        storage failures (read-only file, full disk, damaged file, server gone) raise a
+        ``StorageError`` that says what happened and what to do.
+
+        After the block, ``uow.changes`` says what was written, for the GUI to refresh.
+        """
+        bind = self.scan_engine if scan else self.write_engine
+        with storage_errors(self.url), UnitOfWork(bind=bind, actor=actor) as uow, uow.begin():
+            yield uow
+
+    @contextmanager
+    def begin(self, *, scan: bool = False) -> Iterator[Session]:
+        """Legacy: a transaction with no actor. Being replaced by ``write(actor)``.
+
+        Takes the write lock first and reports storage failures like ``write``.
         """
         factory = self.scan_factory if scan else self.write_factory
-        with storage_errors(self.url), factory.begin() as session:
-            yield session
+        with (
+            storage_errors(self.url),
+            factory() as session,
+            _writes_allowed(session.connection()),
+        ):
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
 
     def write_session(self) -> Session:
         """A session whose transaction writes (SQLite: BEGIN IMMEDIATE); the caller commits."""
@@ -264,7 +307,7 @@ def _backup_sqlite(path: Path, revision: str) -> Path:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config()
-    with engine.begin() as connection:
+    with engine.begin() as connection, _writes_allowed(connection):
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -343,7 +386,7 @@ def drop_event(location: str | Path) -> None:
     engine = make_engine(url)
     try:
         config = alembic_config()
-        with engine.begin() as connection:
+        with engine.begin() as connection, _writes_allowed(connection):
             config.attributes["connection"] = connection
             command.downgrade(config, "base")
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")

@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "expo.cli.factories",
     "expo.cli.catalogue",
     "expo.cli.inquiries",
+    "expo.cli.audit",
 )
 
 EXIT_ERROR = 1

@@ -20,7 +20,6 @@ from expo.services.badges import (
     revoke_badge,
 )
 from expo.services.checkin import check_in
-from expo.services.events import ensure_station
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -163,14 +162,9 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_checkin(args: argparse.Namespace, ctx: CliContext) -> Output:
-    with ctx.writing(scan=True) as session:
+    with ctx.writing(station=args.station, kind=StationKind.DESK, scan=True) as uow:
         # The station row is made only when a check-in is written: a garbage scan leaves none.
-        result = check_in(
-            session,
-            args.payload,
-            lambda: ensure_station(session, args.station, StationKind.DESK),
-            confirm=args.confirm,
-        )
+        result = check_in(uow, args.payload, uow.station, confirm=args.confirm)
     # A refused scan is an answer, not a failure: the status says it, the exit code stays 0.
     lines = [f"{result.status.value.upper()}: {result.message}"]
     if result.visitor is not None:

@@ -1,8 +1,10 @@
 """What every command gets: the database location, the output mode and progress on stderr.
 
-Handlers read through ``ctx.reading()`` (a session) and write through ``ctx.writing()`` (one
-transaction: committed when the block ends, rolled back if it raises); a handler that acts as a
-station writes through ``ctx.writing_as(name, ...)``, which also yields that station.
+Handlers read through ``ctx.reading()`` (a session) and write through ``ctx.writing()`` (one unit
+of work acting as the command's station: committed with its events when the block ends, rolled
+back if it raises); a handler that acts as a named station writes through
+``ctx.writing_as(name, ...)``, which also yields that station. Commands without ``--station`` act
+as ``$EXPO_STATION``, else the organisers' office ("Office CLI").
 """
 
 from __future__ import annotations
@@ -15,11 +17,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from expo.actors import Actor, Role
 from expo.db import EventDatabase, default_event_path, open_event, remember_current_event
+from expo.errors import ExpoError
 from expo.models import StationKind
 from expo.progress import Progress, StderrProgress
-from expo.services.events import StationRef, ensure_station
-from expo.services.leads import booth_station
+from expo.services.events import StationRef
+from expo.unit_of_work import UnitOfWork
+
+DEFAULT_CLI_STATION = "Office CLI"
 
 
 @dataclass
@@ -54,29 +60,51 @@ class CliContext:
         with self.open_db().session() as session:
             yield session
 
+    def actor(
+        self,
+        station: str | None = None,
+        kind: StationKind = StationKind.OFFICE,
+        *,
+        factory: int | None = None,
+    ) -> Actor:
+        """Who the command acts as: ``station`` (from --station), else $EXPO_STATION."""
+        name = (station or os.environ.get("EXPO_STATION") or DEFAULT_CLI_STATION).strip()
+        if not name:
+            raise ExpoError("A station needs a name (for example --station 'Desk 1').")
+        role = Role.ORGANISER if kind is StationKind.OFFICE else None
+        return Actor(station=name, kind=kind, role=role, factory_id=factory)
+
     @contextmanager
-    def writing(self, *, create: bool = False, scan: bool = False) -> Iterator[Session]:
-        """One transaction of the event database: all of the command's writes or none.
+    def writing(
+        self,
+        *,
+        create: bool = False,
+        station: str | None = None,
+        kind: StationKind = StationKind.OFFICE,
+        scan: bool = False,
+    ) -> Iterator[UnitOfWork]:
+        """One unit of work of the event database: all of the command's writes or none.
 
         ``scan``: a desk's scan, which waits only briefly for another station's write lock.
         """
-        with self.open_db(create=create).begin(scan=scan) as session:
-            yield session
+        actor = self.actor(station, kind)
+        with self.open_db(create=create).write(actor, scan=scan) as uow:
+            yield uow
 
     @contextmanager
     def writing_as(
         self, station: str, kind: StationKind = StationKind.DESK, *, factory: int | None = None
-    ) -> Iterator[tuple[Session, StationRef]]:
+    ) -> Iterator[tuple[UnitOfWork, StationRef]]:
         """One transaction and the station the command acts as, created on first use.
 
         With ``factory`` it is that factory's booth station, refused if the name is bound to
         another factory (its leads would change hands); else the desk or office ``station``.
         """
-        with self.writing() as session:
-            if factory is not None:
-                yield session, booth_station(session, station, factory)
-            else:
-                yield session, ensure_station(session, station, kind)
+        if factory is not None:
+            kind = StationKind.BOOTH
+        actor = self.actor(station, kind, factory=factory)
+        with self.open_db().write(actor) as uow:
+            yield uow, uow.station()
 
     def progress(self, label: str) -> Progress:
         return StderrProgress(label)

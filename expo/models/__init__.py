@@ -1,5 +1,6 @@
 """The event database's tables, as SQLAlchemy 2 typed models (one module per domain)."""
 
+from expo.models.audit import EventRecord, EventSubject
 from expo.models.badges import Badge, BadgePrint, CheckIn
 from expo.models.base import Base, SyncedMixin
 from expo.models.booths import Booth, BoothExclusion, Hall
@@ -34,6 +35,8 @@ __all__ = [
     "CheckIn",
     "CheckInKind",
     "Event",
+    "EventRecord",
+    "EventSubject",
     "Factory",
     "Hall",
     "ImportBatch",
