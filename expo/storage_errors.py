@@ -9,11 +9,13 @@ so the message can say that nothing was changed. Errors it does not recognise pa
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
-from sqlalchemy.engine import URL
+from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import DBAPIError
 
 from expo.errors import ExpoError
@@ -44,11 +46,18 @@ class DatabaseUnreachable(StorageError):
 
 
 NOTHING_CHANGED = "Nothing was changed."
+FULL_BELOW_BYTES = 1 << 20  # an I/O error with less than this free is a full disk
 
 
 def _sqlite_error(exc: BaseException) -> sqlite3.Error | None:
     orig = exc.orig if isinstance(exc, DBAPIError) else exc
     return orig if isinstance(orig, sqlite3.Error) else None
+
+
+def to_url(location: str) -> URL:
+    if "://" in location:
+        return make_url(location)
+    return URL.create("sqlite+pysqlite", database=location)
 
 
 def describe(url: URL) -> str:
@@ -71,6 +80,17 @@ def explain(exc: BaseException, url: URL) -> StorageError | None:
     return None
 
 
+def _disk_nearly_full(where: str, name: str) -> bool:
+    """An I/O error on a disk with no room left is a full disk (SQLite cannot even create its
+    write-ahead log there, and says only "disk I/O error")."""
+    if not name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")):
+        return False
+    try:
+        return shutil.disk_usage(Path(where).parent).free < FULL_BELOW_BYTES
+    except OSError:
+        return False
+
+
 def _explain_sqlite(error: sqlite3.Error, where: str) -> StorageError | None:
     name = getattr(error, "sqlite_errorname", "") or ""
     text = str(error).lower()
@@ -86,7 +106,7 @@ def _explain_sqlite(error: sqlite3.Error, where: str) -> StorageError | None:
             "Make the file and its folder writable, or copy the event to a writable folder "
             f"and open the copy. {NOTHING_CHANGED}"
         )
-    if name == "SQLITE_FULL" or "disk is full" in text:
+    if name == "SQLITE_FULL" or "disk is full" in text or _disk_nearly_full(where, name):
         return DiskFull(
             f"The disk that holds {where} is full. Free space on that disk (delete or move "
             f"old files, empty the trash) and try again. {NOTHING_CHANGED}"
@@ -156,3 +176,17 @@ def storage_errors(url: URL) -> Iterator[None]:
         if problem is None:
             raise
         raise problem from exc
+
+
+def describe_database_failure(exc: BaseException, location: str) -> str:
+    """Words for any database error, for the last line of defence (the CLI, the GUI)."""
+    url = to_url(location)
+    problem = explain(exc, url)
+    if problem is not None:
+        return str(problem)
+    orig = getattr(exc, "orig", None) or exc
+    first = (str(orig).strip().splitlines() or [type(orig).__name__])[0][:200]
+    return (
+        f"The event database {describe(url)} refused the operation ({first}). Nothing was "
+        "changed. Try again; if it happens again, note this message for support."
+    )
