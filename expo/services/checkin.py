@@ -11,6 +11,7 @@ row. A typed registration number finds the person but admits them only once staf
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,9 +20,7 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Engine, and_, bindparam, func, insert, literal_column, select, text
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Engine, Uuid, and_, bindparam, func, insert, literal_column, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -31,7 +30,7 @@ from expo.errors import ExpoError
 from expo.models import Badge, CheckIn, CheckInKind, Event, Station, Visitor, VisitorType
 from expo.models.badges import LIVE_ENTRY
 from expo.models.base import table_of
-from expo.models.types import utcnow
+from expo.models.types import UTCDateTime, utcnow
 from expo.services.badges import BadgeStatus, FoundBy, event_key, issue_badge, resolve_badge
 from expo.services.events import StationRef
 
@@ -178,15 +177,15 @@ _SCAN = (
     .where(_BADGE.c.code == bindparam("code"))
 )
 _INSERT_CHECK_IN = insert(_CHECK_IN).returning(_CHECK_IN.c.id)
-_ENTRY_INSERTS = {
-    # A first entry that loses a race to another desk inserts nothing (and raises nothing).
-    "sqlite": sqlite_insert(_CHECK_IN)
-    .on_conflict_do_nothing(index_elements=["visitor_id"], index_where=text(LIVE_ENTRY))
-    .returning(_CHECK_IN.c.id),
-    "postgresql": postgresql_insert(_CHECK_IN)
-    .on_conflict_do_nothing(index_elements=["visitor_id"], index_where=text(LIVE_ENTRY))
-    .returning(_CHECK_IN.c.id),
-}
+# A first entry that loses a race to another desk inserts nothing (and raises nothing). Spelled
+# as text: SQLAlchemy does not cache the dialects' ON CONFLICT inserts, and compiling one on
+# every scan costs more than the scan. SQLite and PostgreSQL read it alike.
+_INSERT_ENTRY_IF_NONE = text(
+    "INSERT INTO check_in (visitor_id, station_id, badge_id, kind, at, uuid, created_at, "
+    "updated_at) VALUES (:visitor_id, :station_id, :badge_id, 'entry', :at, :uuid, :at, :at) "
+    f"ON CONFLICT (visitor_id) WHERE {LIVE_ENTRY} DO NOTHING RETURNING id"
+).bindparams(bindparam("at", type_=UTCDateTime()), bindparam("uuid", type_=Uuid()))
+_UPSERT_DIALECTS = frozenset({"sqlite", "postgresql"})
 _ZONES: weakref.WeakKeyDictionary[Engine, ZoneInfo] = weakref.WeakKeyDictionary()
 
 _NOT_YET = object()  # "the first entry was not looked up yet"
@@ -350,13 +349,13 @@ def _record(
 def _insert_entry(session: Session, row: dict[str, Any]) -> int | None:
     """Insert a first entry; None if the visitor already has one standing (a lost race)."""
     connection = session.connection()
-    values = {**row, "kind": CheckInKind.ENTRY}
-    statement = _ENTRY_INSERTS.get(connection.dialect.name)
-    if statement is not None:
-        return connection.execute(statement, values).scalar()
+    if connection.dialect.name in _UPSERT_DIALECTS:
+        values = {**row, "at": utcnow(), "uuid": uuid.uuid4()}
+        return connection.execute(_INSERT_ENTRY_IF_NONE, values).scalar()
     try:  # another database: the unique index raises, a savepoint keeps the transaction
         with session.begin_nested():
-            return connection.execute(_INSERT_CHECK_IN, values).scalar_one()
+            entry = {**row, "kind": CheckInKind.ENTRY}
+            return connection.execute(_INSERT_CHECK_IN, entry).scalar_one()
     except IntegrityError:
         return None
 
