@@ -564,6 +564,7 @@ class BoothsPage(QWidget):
         self.say(self.tr("Assigning booths…"))
         (
             self.ctx.tasks.op(run_assignment, self.ctx, self.time_limit.value())
+            .writes()
             .with_progress(self.tr("Assigning booths 正在分配展位…"), self)
             .on_success(self._assigned)
             .on_failure(self._assign_failed)
@@ -713,6 +714,7 @@ class BoothsPage(QWidget):
         unchanged = self.tr("The plan was not changed.")
         (
             self.ctx.tasks.op(run_plan_import, self.ctx, request)
+            .writes()
             .with_progress(self.tr("Importing the plan 正在导入平面图…"), self)
             .on_success(self._imported)
             .on_failure(lambda exc: self._plan_file_failed(self.tr("Import plan"), exc, unchanged))

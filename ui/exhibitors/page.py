@@ -410,6 +410,7 @@ class ExhibitorsPage(QWidget):
 
         (
             self.ctx.tasks.op(run)
+            .writes()
             .with_progress(self.tr("Importing {name}…").format(name=path.name), self)
             .on_success(self._imported)
             .on_failure(lambda exc: self.show_error(str(exc)))

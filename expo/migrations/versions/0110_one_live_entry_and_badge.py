@@ -1,7 +1,7 @@
 """one live first entry and one valid badge per visitor
 
 Revision ID: 0110
-Revises: 0108
+Revises: 0109
 Create Date: 2026-12-02 18:10:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0110"
-down_revision = "0108"
+down_revision = "0109"
 branch_labels = None
 depends_on = None
 
