@@ -51,10 +51,17 @@ class AppContext:
 
     @contextmanager
     def write(
-        self, kind: StationKind = StationKind.DESK, factory_id: int | None = None
+        self,
+        kind: StationKind = StationKind.DESK,
+        factory_id: int | None = None,
+        *,
+        scan: bool = False,
     ) -> Iterator[UnitOfWork]:
-        """One unit of work as this station; pages hear what it changed once it commits."""
-        with self.db.write(self.actor(kind, factory_id)) as uow:
+        """One unit of work as this station; pages hear what it changed once it commits.
+
+        ``scan``: a desk's scan, which waits only briefly for another station's write lock.
+        """
+        with self.db.write(self.actor(kind, factory_id), scan=scan) as uow:
             yield uow
         self.announce(uow.changes)
 

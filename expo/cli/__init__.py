@@ -12,12 +12,16 @@ import argparse
 import importlib
 import json
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from expo.cli.context import CliContext, Output
 from expo.errors import ExpoError
 from expo.progress import Cancelled
+from expo.storage_errors import describe_database_failure
 
 # One module per command group; each adds its commands.
 COMMAND_MODULES = (
@@ -93,6 +97,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         output: Output = args.handler(args, ctx)
     except ExpoError as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        # A storage failure no service put in words: still a message, never a traceback.
+        print(f"error: {describe_database_failure(exc, ctx.location)}", file=sys.stderr)
         return EXIT_ERROR
     except Cancelled:
         print("cancelled: nothing was changed.", file=sys.stderr)

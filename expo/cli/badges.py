@@ -75,6 +75,12 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     checkin.add_argument("payload", metavar="PAYLOAD")
     checkin.add_argument("--station", required=True, metavar="NAME", help="this desk's name")
+    checkin.add_argument(
+        "--confirm",
+        action="store_true",
+        help="a registration number: staff compared the person with name, company and phone's "
+        "last 4; check in and issue the badge",
+    )
     checkin.set_defaults(handler=run_checkin)
 
 
@@ -156,11 +162,18 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_checkin(args: argparse.Namespace, ctx: CliContext) -> Output:
-    with ctx.writing_as(args.station, StationKind.DESK) as (session, station):
-        result = check_in(session, args.payload, station)
+    with ctx.writing(station=args.station, kind=StationKind.DESK, scan=True) as uow:
+        # The station row is made only when a check-in is written: a garbage scan leaves none.
+        result = check_in(uow, args.payload, uow.station, confirm=args.confirm)
     # A refused scan is an answer, not a failure: the status says it, the exit code stays 0.
     lines = [f"{result.status.value.upper()}: {result.message}"]
     if result.visitor is not None:
         visitor = result.visitor
         lines.append(f"  {visitor.name} · {visitor.company or '—'} · {visitor.type_label}")
+        if result.needs_confirmation:
+            lines.append(f"  phone ending {visitor.phone_tail or '—'}")
+            lines.append(
+                "Not checked in yet: if this is the person in front of you, run the same "
+                "command again with --confirm."
+            )
     return Output(result.as_dict(), "\n".join(lines))

@@ -107,10 +107,14 @@ class CliContext:
         create: bool = False,
         station: str | None = None,
         kind: StationKind = StationKind.OFFICE,
+        scan: bool = False,
     ) -> Iterator[UnitOfWork]:
-        """One unit of work of the event database: all of the command's writes or none."""
+        """One unit of work of the event database: all of the command's writes or none.
+
+        ``scan``: a desk's scan, which waits only briefly for another station's write lock.
+        """
         actor = self.actor(station, kind)
-        with self.open_db(create=create).write(actor) as uow:
+        with self.open_db(create=create).write(actor, scan=scan) as uow:
             yield uow
 
     @contextmanager

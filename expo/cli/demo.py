@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 from dataclasses import asdict
+from pathlib import Path
 
 from expo.cli.context import CliContext, Output
-from expo.db import drop_event
-from expo.demo import DemoOptions, build_demo
+from expo.db import drop_event, is_url, open_event
+from expo.demo import DemoOptions, DemoResult, build_demo
 from expo.errors import ExpoError
 from expo.services.events import NoEvent, current_event
 
@@ -55,6 +57,13 @@ def _holds_event(ctx: CliContext) -> bool:
 
 def run_demo(args: argparse.Namespace, ctx: CliContext) -> Output:
     db = ctx.open_db(create=True)
+    options = DemoOptions(
+        visitors=args.visitors,
+        factories=args.factories,
+        seed=args.seed,
+        assign_booths=args.assign_booths,
+        booth_time_limit=args.booth_time_limit,
+    )
     if _holds_event(ctx):
         if not args.replace:
             raise ExpoError(
@@ -63,16 +72,15 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> Output:
             )
         location = ctx.location
         ctx.close()
-        drop_event(location)
-        db = ctx.open_db(create=True)
-    options = DemoOptions(
-        visitors=args.visitors,
-        factories=args.factories,
-        seed=args.seed,
-        assign_booths=args.assign_booths,
-        booth_time_limit=args.booth_time_limit,
-    )
-    result = build_demo(db, options, ctx.progress("demo"))
+        if is_url(location):
+            drop_event(location)  # a server database cannot be renamed into place
+            db = ctx.open_db(create=True)
+            result = build_demo(db, options, ctx.progress("demo"))
+        else:
+            result = _build_beside_and_replace(Path(location).expanduser().resolve(), options, ctx)
+            db = ctx.open_db(create=True)
+    else:
+        result = build_demo(db, options, ctx.progress("demo"))
     data = {"db": db.location, **asdict(result)}
     text = (
         f"Built the demo fair in {db.location}: {result.visitors} visitors, "
@@ -81,3 +89,28 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> Output:
         + (f", {result.assigned} factories placed." if args.assign_booths else ".")
     )
     return Output(data, text)
+
+
+def _build_beside_and_replace(path: Path, options: DemoOptions, ctx: CliContext) -> DemoResult:
+    """Build the new event in a file next to the old one, then rename it into place: a kill
+    or an error before the rename leaves the old event as it was."""
+    building = path.with_name(f".{path.name}.building-{os.getpid()}")
+    _remove_with_wal(building)
+    try:
+        db = open_event(building, create=True)
+        try:
+            result = build_demo(db, options, ctx.progress("demo"))
+        finally:
+            db.dispose()  # the last connection folds the write-ahead log into the file
+        for suffix in ("-wal", "-shm"):  # the old event's, closed above: stale for the new one
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.replace(building, path)
+    except BaseException:
+        _remove_with_wal(building)
+        raise
+    return result
+
+
+def _remove_with_wal(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)

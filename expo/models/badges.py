@@ -4,19 +4,34 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from expo.models.base import Base, SyncedMixin
 from expo.models.enums import CheckInKind, str_enum
 from expo.models.types import UTCDateTime, utcnow
 
+# The predicates of the partial unique indexes, spelled exactly as queries must spell them for
+# SQLite to use the index (a bound parameter in place of 'entry' would not match).
+LIVE_BADGE = "revoked_at IS NULL"
+LIVE_ENTRY = "kind = 'entry' AND undone_at IS NULL"
+
 
 class Badge(SyncedMixin, Base):
     """A visitor's badge. A reissue bumps ``serial``: a new code; the old one is revoked."""
 
     __tablename__ = "badge"
-    __table_args__ = (UniqueConstraint("visitor_id", "serial", name="uq_badge_visitor_serial"),)
+    __table_args__ = (
+        UniqueConstraint("visitor_id", "serial", name="uq_badge_visitor_serial"),
+        # One valid badge per visitor, whatever two desks do at the same moment.
+        Index(
+            "uq_badge_live",
+            "visitor_id",
+            unique=True,
+            sqlite_where=text(LIVE_BADGE),
+            postgresql_where=text(LIVE_BADGE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visitor_id: Mapped[int] = mapped_column(
@@ -34,7 +49,18 @@ class CheckIn(SyncedMixin, Base):
     """A visitor passing a desk. Append-only: an undo marks the row, it never deletes it."""
 
     __tablename__ = "check_in"
-    __table_args__ = (Index("ix_check_in_visitor_at", "visitor_id", "at"),)
+    __table_args__ = (
+        Index("ix_check_in_visitor_at", "visitor_id", "at"),
+        # One standing first entry per visitor: a second desk that scans the same badge at the
+        # same moment cannot insert another, so it records a re-entry ("already").
+        Index(
+            "uq_check_in_live_entry",
+            "visitor_id",
+            unique=True,
+            sqlite_where=text(LIVE_ENTRY),
+            postgresql_where=text(LIVE_ENTRY),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visitor_id: Mapped[int] = mapped_column(ForeignKey("visitor.id", ondelete="CASCADE"))

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sqlalchemy import Engine, bindparam, func, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from expo.badges.card import BadgeCard
@@ -49,6 +51,10 @@ _CURRENT_BADGE_ID = (
     .order_by(_BADGE.c.serial.desc())
     .limit(1)
 )
+_INSERT_IGNORING_CONFLICTS = {
+    "sqlite": sqlite_insert(_BADGE).on_conflict_do_nothing(),
+    "postgresql": postgresql_insert(_BADGE).on_conflict_do_nothing(),
+}
 _SECRET = select(table_of(Event).c.badge_secret).limit(1)
 # The event's key never changes once the event exists; one read per open database.
 _SECRETS: weakref.WeakKeyDictionary[Engine, bytes] = weakref.WeakKeyDictionary()
@@ -169,8 +175,12 @@ def _current_badge_query(visitor_id: int, *columns):  # type: ignore[no-untyped-
     )
 
 
-def _require_visitor(session: Session, visitor_id: int) -> None:
-    if session.scalar(select(Visitor.id).where(Visitor.id == visitor_id)) is None:
+def _require_visitor(session: Session, visitor_id: int, *, lock: bool = False) -> None:
+    """Raise ``NoSuchVisitor`` unless the visitor exists. With ``lock`` the visitor's row stays
+    locked until commit (PostgreSQL: SELECT ... FOR UPDATE), so two desks issuing or reissuing
+    the same visitor's badge take turns; SQLite's write transactions already do."""
+    query = select(Visitor.id).where(Visitor.id == visitor_id)
+    if session.scalar(query.with_for_update() if lock else query) is None:
         raise NoSuchVisitor(
             f"No visitor with id {visitor_id}. Find the visitor with the registration search."
         )
@@ -199,8 +209,11 @@ def issue_badge(session: Session, visitor_id: int) -> BadgeInfo:
     """The visitor's valid badge, issued now if there is none."""
     badge = session.scalar(_current_badge_query(visitor_id, Badge))
     if badge is None:
-        _require_visitor(session, visitor_id)
-        badge = _issue(session, visitor_id)
+        _require_visitor(session, visitor_id, lock=True)
+        # Another desk may have issued it while this one waited for the lock.
+        badge = session.scalar(_current_badge_query(visitor_id, Badge))
+        if badge is None:
+            badge = _issue(session, visitor_id)
     return _info(badge)
 
 
@@ -271,7 +284,12 @@ def _issue_many(session: Session, visitor_ids: Iterable[int]) -> None:
             }
         )
     if rows:
-        session.execute(insert(Badge), rows)
+        # A desk that issued one of these a moment ago wins: its badge is the one read back.
+        dialect = session.get_bind().dialect.name
+        if dialect in _INSERT_IGNORING_CONFLICTS:
+            session.execute(_INSERT_IGNORING_CONFLICTS[dialect], rows)
+        else:
+            session.execute(insert(Badge), rows)
 
 
 def revoke_badge(session: Session, visitor_id: int) -> BadgeInfo:
@@ -289,7 +307,7 @@ def revoke_badge(session: Session, visitor_id: int) -> BadgeInfo:
 def reissue_badge(session: Session, visitor_id: int) -> BadgeInfo:
     """A lost badge: revoke the valid one (if any) and issue a new code with the next serial."""
     permit(session, Permission.REVOKE_BADGE)
-    _require_visitor(session, visitor_id)
+    _require_visitor(session, visitor_id, lock=True)
     session.execute(
         update(Badge)
         .where(Badge.visitor_id == visitor_id, Badge.revoked_at.is_(None))

@@ -1,30 +1,38 @@
 """Check-in at the registration desks: a scan in, a status out, every pass logged.
 
-``check_in`` is the scan-to-result path, a handful of indexed queries and one insert. A second
-scan of the same visitor is not refused: it is logged as a re-entry and answered "already",
-with the time and the desk of the first check-in. Check-ins are never deleted; an undo marks
-the row.
+``check_in`` is the scan-to-result path: one indexed query (badge, visitor and standing first
+entry together) and one insert. A second scan of the same visitor is not refused: it is logged
+as a re-entry and answered "already", with the time and the desk of the first check-in; the
+database holds one standing first entry per visitor, so two desks scanning the same badge at
+the same moment get one "ok" and one "already". Check-ins are never deleted; an undo marks the
+row. A typed registration number finds the person but admits them only once staff confirm.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy import Engine, Uuid, and_, bindparam, func, insert, literal_column, select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from expo.badges.codes import looks_like_code, normalise_scan, verify_code
 from expo.badges.style import type_style
 from expo.errors import ExpoError
-from expo.models import CheckIn, CheckInKind, Event, Station, Visitor, VisitorType
+from expo.models import Badge, CheckIn, CheckInKind, Event, Station, Visitor, VisitorType
+from expo.models.badges import LIVE_ENTRY
 from expo.models.base import table_of
-from expo.models.types import utcnow
+from expo.models.types import UTCDateTime, utcnow
 from expo.permissions import Permission, permit
-from expo.services.badges import BadgeStatus, FoundBy, issue_badge, resolve_badge
+from expo.services.badges import BadgeStatus, FoundBy, event_key, issue_badge, resolve_badge
 from expo.services.events import StationRef
 
 
@@ -34,6 +42,9 @@ class CheckInStatus(StrEnum):
     INVALID = "invalid"
     UNKNOWN = "unknown"
     REVOKED = "revoked"
+    # Found by a typed registration number: staff compare the person with the card (name,
+    # company, phone's last 4) and confirm; nothing is written until they do.
+    CONFIRM = "confirm"
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,7 @@ class VisitorCard:
     company: str | None
     visitor_type: VisitorType
     registration_no: str | None
+    phone_tail: str | None = None  # the phone's last 4 digits, to confirm who stands there
 
     @property
     def type_label(self) -> str:
@@ -57,6 +69,7 @@ class VisitorCard:
             "company": self.company,
             "visitor_type": str(self.visitor_type),
             "registration_no": self.registration_no,
+            "phone_tail": self.phone_tail,
         }
 
 
@@ -75,6 +88,10 @@ class CheckInResult:
     def admitted(self) -> bool:
         return self.status in (CheckInStatus.OK, CheckInStatus.ALREADY)
 
+    @property
+    def needs_confirmation(self) -> bool:
+        return self.status is CheckInStatus.CONFIRM
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "status": str(self.status),
@@ -83,6 +100,7 @@ class CheckInResult:
             "first_station": self.first_station,
             "message": self.message,
             "check_in_id": self.check_in_id,
+            "found_by": str(self.found_by),
         }
 
 
@@ -107,6 +125,10 @@ class CannotUndo(ExpoError):
     """There is no check-in left to undo here."""
 
 
+# The acting station, or a function that finds or creates it: called only when a row is about
+# to be written, so a refused scan never creates the station it names.
+StationSource = StationRef | Callable[[], StationRef]
+
 _MESSAGES = {
     CheckInStatus.INVALID: (
         "Not a valid badge code: ask the visitor for their registration number, or search."
@@ -120,28 +142,54 @@ _CARD_COLUMNS = (
     Visitor.company,
     Visitor.visitor_type,
     Visitor.registration_no,
+    Visitor.phone_tail,
 )
 
 # The scan path's statements, built once (see expo.services.badges).
 _CHECK_IN = table_of(CheckIn)
 _VISITOR = table_of(Visitor)
-_CARD = select(
+_BADGE = table_of(Badge)
+_STATION = table_of(Station)
+_CARD_SELECT = (
     _VISITOR.c.id,
     _VISITOR.c.name,
     _VISITOR.c.company,
     _VISITOR.c.visitor_type,
     _VISITOR.c.registration_no,
-).where(_VISITOR.c.id == bindparam("visitor_id"))
-_FIRST_CHECK_IN = (
-    select(_CHECK_IN.c.at, _CHECK_IN.c.station_id)
-    .where(_CHECK_IN.c.visitor_id == bindparam("visitor_id"), _CHECK_IN.c.undone_at.is_(None))
-    .order_by(_CHECK_IN.c.at, _CHECK_IN.c.id)
-    .limit(1)
+    _VISITOR.c.phone_tail,
 )
-_STATION_NAME = select(table_of(Station).c.name).where(
-    table_of(Station).c.id == bindparam("station_id")
+_CARD = select(*_CARD_SELECT).where(_VISITOR.c.id == bindparam("visitor_id"))
+# The visitor's standing first entry and its desk, in one lookup of the partial unique index
+# (its predicate is spelled as literals, or SQLite would not use the index).
+_LIVE_ENTRY = and_(_CHECK_IN.c.kind == literal_column("'entry'"), _CHECK_IN.c.undone_at.is_(None))
+_FIRST_ENTRY = (
+    select(_CHECK_IN.c.at, _STATION.c.name)
+    .join(_STATION, _STATION.c.id == _CHECK_IN.c.station_id)
+    .where(_CHECK_IN.c.visitor_id == bindparam("visitor_id"), _LIVE_ENTRY)
 )
-_INSERT_CHECK_IN = insert(_CHECK_IN)
+# A scanned code: its badge, the visitor's card and the standing first entry, in one query.
+_SCAN = (
+    select(_BADGE.c.id, _BADGE.c.revoked_at, *_CARD_SELECT, _CHECK_IN.c.at, _STATION.c.name)
+    .select_from(
+        _BADGE.join(_VISITOR, _VISITOR.c.id == _BADGE.c.visitor_id)
+        .outerjoin(_CHECK_IN, and_(_CHECK_IN.c.visitor_id == _VISITOR.c.id, _LIVE_ENTRY))
+        .outerjoin(_STATION, _STATION.c.id == _CHECK_IN.c.station_id)
+    )
+    .where(_BADGE.c.code == bindparam("code"))
+)
+_INSERT_CHECK_IN = insert(_CHECK_IN).returning(_CHECK_IN.c.id)
+# A first entry that loses a race to another desk inserts nothing (and raises nothing). Spelled
+# as text: SQLAlchemy does not cache the dialects' ON CONFLICT inserts, and compiling one on
+# every scan costs more than the scan. SQLite and PostgreSQL read it alike.
+_INSERT_ENTRY_IF_NONE = text(
+    "INSERT INTO check_in (visitor_id, station_id, badge_id, kind, at, uuid, created_at, "
+    "updated_at) VALUES (:visitor_id, :station_id, :badge_id, 'entry', :at, :uuid, :at, :at) "
+    f"ON CONFLICT (visitor_id) WHERE {LIVE_ENTRY} DO NOTHING RETURNING id"
+).bindparams(bindparam("at", type_=UTCDateTime()), bindparam("uuid", type_=Uuid()))
+_UPSERT_DIALECTS = frozenset({"sqlite", "postgresql"})
+_ZONES: weakref.WeakKeyDictionary[Engine, ZoneInfo] = weakref.WeakKeyDictionary()
+
+_NOT_YET = object()  # "the first entry was not looked up yet"
 
 
 def _card(session: Session, visitor_id: int) -> VisitorCard | None:
@@ -151,7 +199,13 @@ def _card(session: Session, visitor_id: int) -> VisitorCard | None:
 
 def event_zone(session: Session) -> ZoneInfo:
     """The event's time zone, for showing times as the people at the fair read them."""
-    return _zone(session.scalar(select(Event.timezone).limit(1)) or "Asia/Shanghai")
+    engine = session.get_bind()
+    zone = _ZONES.get(engine) if isinstance(engine, Engine) else None
+    if zone is None:
+        zone = _zone(session.scalar(select(Event.timezone).limit(1)) or "Asia/Shanghai")
+        if isinstance(engine, Engine):
+            _ZONES[engine] = zone
+    return zone
 
 
 @cache
@@ -162,20 +216,60 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def check_in(session: Session, payload: str, station: StationRef) -> CheckInResult:
-    """Check in whoever ``payload`` (a scanned badge code or registration number) stands for."""
+def check_in(
+    session: Session, payload: str, station: StationSource, *, confirm: bool = False
+) -> CheckInResult:
+    """Check in whoever ``payload`` (a scanned badge code or registration number) stands for.
+
+    A signed badge code admits its holder at once. A registration number (anyone can read or
+    guess one) only finds the person: the result is ``CONFIRM`` with name, company and the
+    phone's last 4 digits, and nothing is written; called again with ``confirm`` (staff have
+    compared the person with the card) it checks in and issues the badge.
+    """
     permit(session, Permission.CHECK_IN)
-    lookup = resolve_badge(session, payload)
+    text = normalise_scan(payload)
+    if not text:
+        return _refused(CheckInStatus.INVALID, FoundBy.CODE)
+    if looks_like_code(text):
+        return _check_in_code(session, text, station)
+    lookup = resolve_badge(session, text)
     if lookup.status in (BadgeStatus.INVALID, BadgeStatus.UNKNOWN):
-        status = CheckInStatus(lookup.status.value)
-        return CheckInResult(status, None, None, None, _MESSAGES[status], found_by=lookup.found_by)
+        return _refused(CheckInStatus(lookup.status.value), lookup.found_by)
     assert lookup.visitor_id is not None
     visitor = _card(session, lookup.visitor_id)
     if visitor is None:
+        return _refused(CheckInStatus.UNKNOWN, lookup.found_by)
+    if not confirm:
         return CheckInResult(
-            CheckInStatus.UNKNOWN, None, None, None, _MESSAGES[CheckInStatus.UNKNOWN]
+            CheckInStatus.CONFIRM,
+            visitor,
+            None,
+            None,
+            f"Registration number of {visitor.name} ({visitor.company or 'no company'}, phone "
+            f"ending {visitor.phone_tail or '—'}). Check that this is the person in front of "
+            "you, then confirm to check in and print the badge.",
+            badge_id=lookup.badge_id,
+            found_by=lookup.found_by,
         )
-    if lookup.status is BadgeStatus.REVOKED:
+    # They may have no badge yet: issue it for printing.
+    badge_id = lookup.badge_id or issue_badge(session, visitor.id).id
+    return _record(session, visitor, badge_id, station, lookup.found_by)
+
+
+def _refused(status: CheckInStatus, found_by: FoundBy) -> CheckInResult:
+    return CheckInResult(status, None, None, None, _MESSAGES[status], found_by=found_by)
+
+
+def _check_in_code(session: Session, text: str, station: StationSource) -> CheckInResult:
+    if verify_code(event_key(session), text) is None:
+        return _refused(CheckInStatus.INVALID, FoundBy.CODE)
+    row = session.connection().execute(_SCAN, {"code": text.upper()}).first()
+    if row is None:
+        # Signed by this event but never issued here (or the visitor was deleted).
+        return _refused(CheckInStatus.UNKNOWN, FoundBy.CODE)
+    badge_id, revoked_at = row[0], row[1]
+    visitor = VisitorCard(*row[2:8])
+    if revoked_at is not None:
         return CheckInResult(
             CheckInStatus.REVOKED,
             visitor,
@@ -183,15 +277,14 @@ def check_in(session: Session, payload: str, station: StationRef) -> CheckInResu
             None,
             f"This badge of {visitor.name} was replaced and no longer counts: "
             "take it back and print the current one (search the visitor).",
-            badge_id=lookup.badge_id,
-            found_by=lookup.found_by,
+            badge_id=badge_id,
+            found_by=FoundBy.CODE,
         )
-    # A visitor who shows the registration number may have no badge yet: issue it for printing.
-    badge_id = lookup.badge_id or issue_badge(session, visitor.id).id
-    return _record(session, visitor, badge_id, station, lookup.found_by)
+    first = (row[8], row[9]) if row[8] is not None else None
+    return _record(session, visitor, badge_id, station, FoundBy.CODE, first)
 
 
-def check_in_visitor(session: Session, visitor_id: int, station: StationRef) -> CheckInResult:
+def check_in_visitor(session: Session, visitor_id: int, station: StationSource) -> CheckInResult:
     """Check in a visitor found by search or just registered as a walk-in (issues a badge)."""
     permit(session, Permission.CHECK_IN)
     visitor = _card(session, visitor_id)
@@ -201,38 +294,47 @@ def check_in_visitor(session: Session, visitor_id: int, station: StationRef) -> 
     return _record(session, visitor, badge.id, station, FoundBy.REGISTRATION_NO)
 
 
+def _station_ref(station: StationSource) -> StationRef:
+    return station if isinstance(station, StationRef) else station()
+
+
 def _record(
     session: Session,
     visitor: VisitorCard,
     badge_id: int,
-    station: StationRef,
+    station: StationSource,
     found_by: FoundBy,
+    first: Any = _NOT_YET,  # (at, desk) of the standing first entry, None: there is none
 ) -> CheckInResult:
+    """Write the check-in: the first entry if the visitor has none standing, else a re-entry.
+
+    The partial unique index on standing first entries decides a race between desks: the
+    loser's entry is not inserted, and it records a re-entry and answers "already".
+    """
     connection = session.connection()
-    first = connection.execute(_FIRST_CHECK_IN, {"visitor_id": visitor.id}).first()
-    kind = CheckInKind.RE_ENTRY if first is not None else CheckInKind.ENTRY
-    inserted = connection.execute(
-        _INSERT_CHECK_IN,
-        {"visitor_id": visitor.id, "station_id": station.id, "badge_id": badge_id, "kind": kind},
-    )
-    check_in_id: int = inserted.inserted_primary_key[0]  # type: ignore[index]
+    desk = _station_ref(station)
+    row = {"visitor_id": visitor.id, "station_id": desk.id, "badge_id": badge_id}
+    if first is _NOT_YET:
+        first = connection.execute(_FIRST_ENTRY, {"visitor_id": visitor.id}).first()
     if first is None:
-        return CheckInResult(
-            CheckInStatus.OK,
-            visitor,
-            None,
-            None,
-            f"Welcome, {visitor.name}.",
-            check_in_id,
-            badge_id,
-            found_by,
-        )
-    first_at, first_station_id = first
-    first_station = (
-        station.name
-        if first_station_id == station.id
-        else connection.execute(_STATION_NAME, {"station_id": first_station_id}).scalar_one()
-    )
+        check_in_id = _insert_entry(session, row)
+        if check_in_id is not None:
+            return CheckInResult(
+                CheckInStatus.OK,
+                visitor,
+                None,
+                None,
+                f"Welcome, {visitor.name}.",
+                check_in_id,
+                badge_id,
+                found_by,
+            )
+        # Another desk checked them in a moment ago: this scan is a re-entry.
+        first = connection.execute(_FIRST_ENTRY, {"visitor_id": visitor.id}).one()
+    first_at, first_station = first
+    check_in_id = connection.execute(
+        _INSERT_CHECK_IN, {**row, "kind": CheckInKind.RE_ENTRY}
+    ).scalar_one()
     local = first_at.astimezone(event_zone(session))
     return CheckInResult(
         CheckInStatus.ALREADY,
@@ -245,6 +347,20 @@ def _record(
         badge_id,
         found_by,
     )
+
+
+def _insert_entry(session: Session, row: dict[str, Any]) -> int | None:
+    """Insert a first entry; None if the visitor already has one standing (a lost race)."""
+    connection = session.connection()
+    if connection.dialect.name in _UPSERT_DIALECTS:
+        values = {**row, "at": utcnow(), "uuid": uuid.uuid4()}
+        return connection.execute(_INSERT_ENTRY_IF_NONE, values).scalar()
+    try:  # another database: the unique index raises, a savepoint keeps the transaction
+        with session.begin_nested():
+            entry = {**row, "kind": CheckInKind.ENTRY}
+            return connection.execute(_INSERT_CHECK_IN, entry).scalar_one()
+    except IntegrityError:
+        return None
 
 
 def undo_check_in(session: Session, check_in_id: int, station: StationRef) -> UndoResult:

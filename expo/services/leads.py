@@ -22,6 +22,7 @@ from sqlalchemy import func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
+from expo.badges.codes import looks_like_code, normalise_scan
 from expo.errors import ExpoError
 from expo.models import (
     Inquiry,
@@ -59,12 +60,19 @@ _REFUSALS = {
 }
 
 
+_NOT_A_BADGE = (
+    "This is a registration number, not a badge: at a booth only the buyer's badge identifies "
+    "them (anyone can read or guess a number). Scan the QR code on the badge; a buyer without "
+    "one gets it at the registration desk."
+)
+
+
 class BadgeRefused(ExpoError):
     """A scanned payload that does not identify a buyer; ``status`` says why, the message what
     the booth should do about it."""
 
-    def __init__(self, status: BadgeStatus) -> None:
-        super().__init__(_REFUSALS[status])
+    def __init__(self, status: BadgeStatus, message: str | None = None) -> None:
+        super().__init__(message or _REFUSALS[status])
         self.status = status
 
 
@@ -250,10 +258,14 @@ def booth_station(session: Session, name: str, factory_id: int) -> StationRef:
 
 
 def identify_buyer(session: Session, factory_id: int, payload: str) -> BuyerCard:
-    """The buyer a scanned badge (or typed registration number) belongs to, checked offline
-    against the event's key; raises ``BadgeRefused`` for an invalid, unknown or revoked one."""
+    """The buyer a scanned badge belongs to, checked offline against the event's key; raises
+    ``BadgeRefused`` for an invalid, unknown or revoked badge and for a registration number
+    (a booth trusts signed badges only)."""
     permit(session, Permission.RECORD_INQUIRY, factory_id)
     require_factory(session, factory_id)
+    text = normalise_scan(payload)
+    if text and not looks_like_code(text):
+        raise BadgeRefused(BadgeStatus.INVALID, _NOT_A_BADGE)
     lookup = resolve_badge(session, payload)
     if lookup.status != BadgeStatus.OK or lookup.visitor_id is None:
         status = lookup.status if lookup.status != BadgeStatus.OK else BadgeStatus.UNKNOWN

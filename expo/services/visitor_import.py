@@ -52,6 +52,7 @@ from expo.permissions import Permission, permit
 from expo.progress import Progress
 from expo.services.events import StationRef, ensure_station
 from expo.services.visitor_index import index_companies
+from expo.storage_errors import storage_errors
 from expo.text.phones import phone_tail
 from expo.text.pinyin import name_keys
 
@@ -503,6 +504,21 @@ def import_visitors(
         else:
             unchanged += 1
     rejected.sort(key=lambda r: r.row)
+    if not new_people and not merged and not unchanged:
+        # Every row was refused: nothing was imported, so there is no import to record.
+        return ImportReport(
+            file_name=prepared.file_name,
+            source=prepared.table.source,
+            created=0,
+            merged=0,
+            unchanged=0,
+            rejected=rejected,
+            differences=differences,
+            warnings=warnings,
+            ignored_rows=ignored,
+            batch_id=None,
+            mapping=prepared.mapping_by_header(),
+        )
 
     now = utcnow()
     batch = ImportBatch(
@@ -725,7 +741,13 @@ def run_import(
 ) -> ImportReport:
     """Import in a transaction of its own: committed when done, rolled back on dry run, error
     or cancel (nothing half-written). For worker threads: opens its own session."""
-    with _no_cyclic_gc(), db.session() as session, _large_page_cache(session):
+    # The write lock first (SQLite: BEGIN IMMEDIATE): the merges decide on what is read here.
+    with (
+        _no_cyclic_gc(),
+        storage_errors(db.url),
+        db.write_session() as session,
+        _large_page_cache(session),
+    ):
         try:
             station = ensure_station(session, station_name) if station_name else None
             report = import_visitors(session, prepared, station, progress)

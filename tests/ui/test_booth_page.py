@@ -130,6 +130,21 @@ def test_an_invalid_or_revoked_badge_is_refused_in_red(
     page.grab().save(str(artifacts_dir / f"booth-page-{which}.png"))
 
 
+def test_a_registration_number_is_refused_at_the_booth(
+    qtbot, page: BoothPage, sync_ctx, fair
+) -> None:
+    with sync_ctx.db.begin() as session:
+        session.get(Visitor, fair.consenting).registration_no = "FD260001002"
+    _scan(qtbot, page, "FD260001002")
+    assert page.card.property("state") == "refused"
+    assert page.buyer is None and not page.save_button.isEnabled()
+    assert "registration number" in page.buyer_note.text()
+    assert "Scan the QR code on the badge" in page.buyer_note.text()
+    assert page.save() is False
+    with sync_ctx.db.session() as session:
+        assert session.scalars(select(Inquiry)).all() == []
+
+
 def test_saving_without_products_says_what_to_do(qtbot, page: BoothPage, fair) -> None:
     _scan(qtbot, page, fair.code_consenting)
     qtbot.keyClick(page.product_search, Qt.Key.Key_F2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -20,7 +21,7 @@ from expo.services.checkin import CheckInStatus
 from tests.people import add_visitor
 from ui.context import AppContext
 from ui.desk.page import DeskPage
-from ui.desk.result_panel import AMBER, GREEN, RED
+from ui.desk.result_panel import AMBER, BLUE, GREEN, RED
 from ui.desk.settings_dialog import DeskSettingsDialog
 from ui.ops import TaskRunner
 from ui.printing.badge_printer import BadgePrinter
@@ -372,6 +373,88 @@ def test_a_database_failure_is_reported_and_the_desk_stays_up(
     assert desk.sound.played == [CheckInStatus.INVALID]
     monkeypatch.undo()
     desk.scan.setText(_code(empty_db, visitors["li"]))
+    desk.scan.finish_scan()
+    assert desk.result.status is CheckInStatus.OK
+
+
+def _count(db, table) -> int:  # noqa: ANN001
+    with db.session() as session:
+        return session.scalar(select(func.count()).select_from(table))
+
+
+def test_a_typed_registration_number_asks_enter_to_confirm_and_esc_cancels(
+    qtbot, desk: DeskPage, empty_db, visitors, artifacts_dir: Path
+) -> None:
+    with empty_db.begin() as session:
+        session.get(Visitor, visitors["li"]).phone_tail = "6688"
+    printed: list[int] = []
+    desk.badge_printed.connect(printed.append)
+    qtbot.keyClicks(desk.scan, "FD260000002")
+    qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
+    assert desk.result.status is CheckInStatus.CONFIRM and desk.pending_confirmation
+    assert desk.result.name.text() == "李娜"
+    assert "宁波家居" in desk.result.details.text() and "6688" in desk.result.details.text()
+    assert "Enter" in desk.result.message.text() and "Esc" in desk.result.message.text()
+    assert _close(_panel_colour(desk), BLUE)
+    qtbot.wait(20)  # let the layout take the two-line message
+    desk.grab().save(str(artifacts_dir / "desk-confirm.png"))
+    # The print key does not issue a badge for someone nobody has confirmed.
+    qtbot.keyClick(desk.scan, Qt.Key.Key_F2)
+    assert printed == [] and not desk.print_button.isEnabled()
+    assert _count(empty_db, CheckIn) == 0 and _count(empty_db, Badge) == 0
+
+    qtbot.keyClick(desk.scan, Qt.Key.Key_Escape)
+    assert not desk.pending_confirmation and desk.result.status is None
+    assert "Cancelled" in desk.result.headline.text()
+    qtbot.keyClick(desk.scan, Qt.Key.Key_Return)  # Enter after Esc confirms nothing
+    assert _count(empty_db, CheckIn) == 0 and _count(empty_db, Badge) == 0
+
+    qtbot.keyClicks(desk.scan, "FD260000002")
+    qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
+    assert desk.pending_confirmation
+    qtbot.keyClick(desk.scan, Qt.Key.Key_Return)  # Enter on the empty field: confirmed
+    assert desk.result.status is CheckInStatus.OK and desk.result.name.text() == "李娜"
+    assert not desk.pending_confirmation
+    assert _close(_panel_colour(desk), GREEN)
+    assert _count(empty_db, CheckIn) == 1 and _count(empty_db, Badge) == 1
+    assert len(printed) == 1  # the badge they did not have
+    assert desk.sound.played == [CheckInStatus.CONFIRM, CheckInStatus.CONFIRM, CheckInStatus.OK]
+
+
+def test_a_scan_after_a_pending_confirmation_replaces_it(
+    qtbot, desk: DeskPage, empty_db, visitors
+) -> None:
+    desk.scan.setText("FD260000002")
+    desk.scan.finish_scan()
+    assert desk.pending_confirmation
+    desk.scan.setText(_code(empty_db, visitors["zhang"]))
+    desk.scan.finish_scan()
+    assert desk.result.status is CheckInStatus.OK and desk.result.name.text() == "张伟"
+    assert not desk.pending_confirmation
+    qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
+    with empty_db.session() as session:
+        checked = session.scalars(select(CheckIn.visitor_id)).all()
+    assert checked == [visitors["zhang"]]  # 李娜 was never confirmed
+
+
+def test_a_busy_database_is_said_in_words_and_the_scan_is_answered(
+    qtbot, desk: DeskPage, empty_db, visitors
+) -> None:
+    code = _code(empty_db, visitors["li"])
+    other_station = sqlite3.connect(empty_db.location, isolation_level=None)
+    other_station.execute("BEGIN IMMEDIATE")  # an import on another computer holds the lock
+    try:
+        desk.scan.setText(code)
+        desk.scan.finish_scan()
+        assert "Another station is writing" in desk.status_line.text()
+        assert "try again" in desk.status_line.text()
+        assert "Traceback" not in desk.status_line.text()
+        assert desk.sound.played == [CheckInStatus.INVALID]
+    finally:
+        other_station.execute("ROLLBACK")
+        other_station.close()
+    assert _count(empty_db, CheckIn) == 0
+    desk.scan.setText(code)
     desk.scan.finish_scan()
     assert desk.result.status is CheckInStatus.OK
 

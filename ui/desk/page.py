@@ -6,8 +6,12 @@ result must be on screen at once. Badges print on a first check-in (desk setting
 on the print key; visitors found by search or registered as walk-ins have no badge in hand, so
 theirs prints straight away unless printing is off. Every print is logged; reprints counted.
 
+A typed registration number (anyone can read or guess one) only finds the person: the panel
+turns blue with name, company and the phone's last 4 digits; Enter checks in and prints, Esc
+cancels. The check-in service makes that difference, not this page.
+
 Keys: F2 print (configurable), F3 search, F4 walk-in, F8 undo the last check-in, Esc back to
-the scan field.
+the scan field (and cancel a confirmation).
 """
 
 from __future__ import annotations
@@ -98,6 +102,7 @@ class DeskPage(QWidget):
         self._zone: ZoneInfo | None = None
         self._event_name: str | None = None
         self._undo_id: int | None = None
+        self._pending_payload: str | None = None  # a registration number waiting for Enter
         self._entries: int | None = None  # first entries at this desk, counted once
 
         self.title = QLabel()
@@ -106,6 +111,7 @@ class DeskPage(QWidget):
         self.scan.setObjectName("deskScan")
         self.scan.setStyleSheet("font-size: 22px; padding: 8px;")
         self.scan.scanned.connect(self.handle_scan)
+        self.scan.submitted_empty.connect(self.confirm_pending)
         self.result = ResultPanel()
 
         self.undo_button = QPushButton(self.tr("撤销 Undo last check-in (F8)"))
@@ -233,7 +239,7 @@ class DeskPage(QWidget):
         shortcut("F3", self.show_search)
         shortcut("F4", self.show_walkin)
         shortcut("F8", self.undo_last)
-        shortcut("Esc", self.focus_scan)
+        shortcut("Esc", self.escape)
 
     # -- page protocol
     def activated(self) -> None:
@@ -265,10 +271,59 @@ class DeskPage(QWidget):
 
     # -- scanning and checking in
     def handle_scan(self, payload: str) -> CheckInResult | None:
+        """A scan (or a typed registration number ended with Enter)."""
+        self._pending_payload = None  # a new scan replaces a question left on screen
+        result = self._check_in(payload, confirm=False)
+        if result is not None and result.status is CheckInStatus.OK:
+            if self._print_mode() == PRINT_ON_CHECK_IN:
+                self.print_current()
+        return result
+
+    def confirm_pending(self) -> CheckInResult | None:
+        """Enter on a person found by registration number: check in, then print the badge
+        (they have none in hand, or they would have shown it)."""
+        payload = self._pending_payload
+        if payload is None:
+            return None
+        self._pending_payload = None
+        result = self._check_in(payload, confirm=True)
+        if result is not None and result.admitted and self._print_mode() != PRINT_OFF:
+            self.print_current()
+        return result
+
+    def cancel_pending(self) -> bool:
+        """Esc on a person found by registration number: nobody is checked in."""
+        if self._pending_payload is None:
+            return False
+        self._pending_payload = None
+        self.last_result = None
+        self.last_card = None
+        self.result.show_idle(
+            self.tr("已取消 Cancelled: nobody was checked in. Scan the next badge.")
+        )
+        self._update_print_button()
+        self.pdf_button.setEnabled(False)
+        self.reissue_button.setEnabled(False)
+        self._status(self.tr("Cancelled; nothing was saved."))
+        return True
+
+    def escape(self) -> None:
+        self.cancel_pending()
+        self.focus_scan()
+
+    @property
+    def pending_confirmation(self) -> bool:
+        return self._pending_payload is not None
+
+    def _check_in(self, payload: str, *, confirm: bool) -> CheckInResult | None:
         try:
             station = self.station()
-            with self.ctx.write(StationKind.DESK) as session:
-                result = check_in(session, payload, station)
+            with self.ctx.write(StationKind.DESK, scan=True) as session:
+                result = check_in(session, payload, station, confirm=confirm)
+        except ExpoError as exc:  # another station writing, a full disk: it says what to do
+            self.sound.play(CheckInStatus.INVALID)
+            self._status(str(exc), error=True)
+            return None
         except Exception as exc:  # noqa: BLE001 - the desk must stay up: say it, scan again
             log.exception("check-in failed")
             self.sound.play(CheckInStatus.INVALID)
@@ -280,8 +335,14 @@ class DeskPage(QWidget):
             )
             return None
         self._show(result)
-        if result.status is CheckInStatus.OK and self._print_mode() == PRINT_ON_CHECK_IN:
-            self.print_current()
+        if result.needs_confirmation:
+            self._pending_payload = payload
+            self._status(
+                self.tr(
+                    "Not checked in yet: compare name, company and phone's last 4 with the "
+                    "person, then press Enter to check in (Esc cancels)."
+                )
+            )
         return result
 
     def check_in_found(self, visitor_id: int, *, walk_in: bool = False) -> CheckInResult | None:
@@ -312,8 +373,9 @@ class DeskPage(QWidget):
             self._entries += 1
         self.undo_button.setEnabled(self._undo_id is not None)
         self._update_print_button()
-        self.pdf_button.setEnabled(result.visitor is not None)
-        self.reissue_button.setEnabled(result.visitor is not None)
+        has_visitor = result.visitor is not None and not result.needs_confirmation
+        self.pdf_button.setEnabled(has_visitor)
+        self.reissue_button.setEnabled(has_visitor)
         self.preview.clear()
         self._status("")
         self._refresh_recent()
@@ -350,8 +412,8 @@ class DeskPage(QWidget):
 
     def _card_for_current(self) -> BadgeCard | None:
         result = self.last_result
-        if result is None or result.visitor is None:
-            return None
+        if result is None or result.visitor is None or result.needs_confirmation:
+            return None  # nobody checked in yet: no badge for a typed number before Enter
         if self.last_card is None or self.last_card.visitor_id != result.visitor.id:
             with self.ctx.write(StationKind.DESK) as session:
                 self.last_card = badge_card(session, result.visitor.id)
@@ -458,7 +520,10 @@ class DeskPage(QWidget):
     def _update_print_button(self) -> None:
         key = self.ctx.settings.get(DESK_PRINT_KEY)
         self.print_button.setText(self.tr("打印胸卡 Print badge ({key})").format(key=key))
-        has_visitor = self.last_result is not None and self.last_result.visitor is not None
+        result = self.last_result
+        has_visitor = (
+            result is not None and result.visitor is not None and not result.needs_confirmation
+        )
         self.print_button.setEnabled(has_visitor and self._print_mode() != PRINT_OFF)
 
     def _update_settings_button(self) -> None:

@@ -16,6 +16,7 @@ from expo.services.checkin import CheckInResult, CheckInStatus, UndoResult
 from expo.text.labels import visitor_type_label
 
 GREEN, AMBER, RED, IDLE, GREY = "#2E7D32", "#F9A825", "#C62828", "#ECEFF3", "#607D8B"
+BLUE = "#1565C0"
 
 # status -> (background, text colour, headline)
 LOOKS: dict[CheckInStatus, tuple[str, str, str]] = {
@@ -24,7 +25,9 @@ LOOKS: dict[CheckInStatus, tuple[str, str, str]] = {
     CheckInStatus.INVALID: (RED, "#FFFFFF", "✗ 无效码  Not a valid badge"),
     CheckInStatus.UNKNOWN: (RED, "#FFFFFF", "? 未找到  Not found"),
     CheckInStatus.REVOKED: (RED, "#FFFFFF", "✗ 已作废的胸卡  Revoked badge"),
+    CheckInStatus.CONFIRM: (BLUE, "#FFFFFF", "请核对身份  Is this the person in front of you?"),
 }
+CONFIRM_KEYS = "Enter 确认签到 check in and print  ·  Esc 取消 cancel"
 
 
 class ResultPanel(QFrame):
@@ -85,12 +88,17 @@ class ResultPanel(QFrame):
         if visitor is not None:
             self.name.setText(visitor.name)
             parts = [visitor.company or "—", visitor_type_label(visitor.visitor_type)]
+            if result.needs_confirmation:
+                parts.append(f"手机尾号 phone …{visitor.phone_tail or '—'}")
             self.details.setText("  ·  ".join(parts))
         else:
             self.name.clear()
             self.details.clear()
         if result.status is CheckInStatus.ALREADY and result.first_at is not None:
             self.message.setText(already_text(result.first_at, result.first_station, zone))
+        elif result.needs_confirmation:
+            number = visitor.registration_no if visitor is not None else ""
+            self.message.setText(f"{CONFIRM_KEYS}\n登记号 Registration number {number}")
         else:
             self.message.setText(result.message)
 

@@ -25,6 +25,7 @@ SOUND_FILES: dict[CheckInStatus, str] = {
     CheckInStatus.INVALID: "refused.wav",
     CheckInStatus.UNKNOWN: "refused.wav",
     CheckInStatus.REVOKED: "refused.wav",
+    CheckInStatus.CONFIRM: "already.wav",  # attention: look at the screen before confirming
 }
 LINUX_PLAYERS = ("pw-play", "paplay", "aplay")
 

@@ -36,6 +36,8 @@ class ScanField(QLineEdit):
     """A line edit that emits ``scanned(payload)`` with the normalised payload of each scan."""
 
     scanned = Signal(str)
+    # Enter on an empty field: "yes" to a question on screen (the desk's confirmation).
+    submitted_empty = Signal()
 
     def __init__(
         self,
@@ -68,7 +70,10 @@ class ScanField(QLineEdit):
                 event.modifiers()
                 & (Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
             ):
+                empty_enter = event.key() != Qt.Key.Key_Tab and not self.text().strip()
                 self.finish_scan()
+                if empty_enter:
+                    self.submitted_empty.emit()
                 event.accept()
                 return True
         return super().event(event)

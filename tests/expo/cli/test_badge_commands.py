@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -54,11 +55,16 @@ def test_code_then_checkin_ok_then_already(fair: str, capsys) -> None:
     assert again["first_station"] == "Desk 1" and again["first_at"].startswith("20")
 
 
-def test_checkin_refuses_tampered_codes_and_accepts_registration_numbers(fair: str, capsys) -> None:
+def _count(fair: str, table: str) -> int:
+    with sqlite3.connect(fair) as connection:
+        return connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+
+
+def test_checkin_refuses_tampered_codes_and_creates_no_station_for_them(fair: str, capsys) -> None:
     _, out, _ = run_cli(capsys, "--db", fair, "badges", "code", "2")
     payload = out.strip()
     tampered = payload[:-1] + ("A" if payload[-1] != "A" else "B")
-    _, out, _ = run_cli(capsys, "--db", fair, "checkin", tampered, "--station", "D", "--json")
+    _, out, _ = run_cli(capsys, "--db", fair, "checkin", tampered, "--station", "NEW", "--json")
     assert json.loads(out) == {
         "status": "invalid",
         "visitor": None,
@@ -66,10 +72,35 @@ def test_checkin_refuses_tampered_codes_and_accepts_registration_numbers(fair: s
         "first_station": None,
         "message": json.loads(out)["message"],
         "check_in_id": None,
+        "found_by": "code",
     }
-    _, out, _ = run_cli(capsys, "--db", fair, "checkin", "FD260000002", "--station", "D", "--json")
-    assert json.loads(out)["visitor"]["name"] == "李娜"
+    for garbage in ("%%%", "FD26999999", "EXPO1.B"):
+        code, _, _ = run_cli(capsys, "--db", fair, "checkin", garbage, "--station", "NEW")
+        assert code == 0
+    assert _count(fair, "station") == 0 and _count(fair, "check_in") == 0
+
+
+def test_a_registration_number_needs_confirm_before_the_check_in(fair: str, capsys) -> None:
     code, out, _ = run_cli(capsys, "--db", fair, "checkin", "FD260000002", "--station", "D")
+    assert code == 0
+    assert out.startswith("CONFIRM:") and "李娜" in out and "宁波家居" in out
+    assert "--confirm" in out
+    _, out, _ = run_cli(capsys, "--db", fair, "checkin", "FD260000002", "--station", "D", "--json")
+    found = json.loads(out)
+    assert found["status"] == "confirm" and found["found_by"] == "registration_no"
+    assert found["visitor"]["name"] == "李娜" and found["check_in_id"] is None
+    assert _count(fair, "check_in") == 0 and _count(fair, "badge") == 0
+    assert _count(fair, "station") == 0
+
+    code, out, _ = run_cli(
+        capsys, "--db", fair, "checkin", "FD260000002", "--station", "D", "--confirm", "--json"
+    )
+    confirmed = json.loads(out)
+    assert code == 0 and confirmed["status"] == "ok" and confirmed["check_in_id"] is not None
+    assert _count(fair, "check_in") == 1 and _count(fair, "badge") == 1
+    code, out, _ = run_cli(
+        capsys, "--db", fair, "checkin", "fd260000002", "--station", "D", "--confirm"
+    )
     assert code == 0 and out.startswith("ALREADY:") and "D" in out
 
 

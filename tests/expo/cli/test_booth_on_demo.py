@@ -87,3 +87,22 @@ def test_a_booth_on_the_demo_fair_logs_and_exports_inquiries(
         assert row["数量 Quantity"] == 1200 and row["目标价 Target price (¥)"] == 18.8
         assert row["手机 Phone"] == (phone if consent else NO_CONSENT)
     assert other_sku not in {row["货号 SKUs"] for row in rows}
+
+
+def test_a_booth_refuses_guessed_registration_numbers(capsys, demo_db) -> None:
+    factory = _json(capsys, demo_db, "factories", "list", "--top100")[0]["id"]
+    sku = _json(capsys, demo_db, "catalogue", "list", str(factory))[0]["sku"]
+    with demo_db.session() as session:
+        numbers = session.scalars(
+            select(Visitor.registration_no).where(Visitor.registration_no.is_not(None)).limit(5)
+        ).all()
+    assert len(numbers) == 5
+    for number in numbers:
+        code = main(
+            ["--db", demo_db.location, "inquiries", "add", "--factory", str(factory),
+             "--badge", number, "--product", sku, "--json"]
+        )  # fmt: skip
+        captured = capsys.readouterr()
+        assert code != 0 and captured.out == ""
+        assert "registration number" in captured.err and "Scan the QR code" in captured.err
+    assert _json(capsys, demo_db, "inquiries", "leads", "--factory", str(factory)) == []

@@ -69,6 +69,37 @@ def test_demo_refuses_to_overwrite_an_event_without_replace(tmp_path: Path, caps
     assert json.loads(out)["visitors"] == 10
 
 
+def test_demo_replace_that_fails_midway_leaves_the_old_event_as_it_was(
+    tmp_path: Path, capsys, monkeypatch
+) -> None:
+    import expo.cli.demo as demo_command
+    from expo.demo import build_demo
+
+    db = str(tmp_path / "fair.sqlite")
+    assert run_cli(capsys, "--db", db, "demo", "--visitors", "12", "--factories", "5")[0] == 0
+
+    def killed_midway(event_db, options, progress):  # noqa: ANN001, ANN202
+        build_demo(event_db, options, progress)  # the new event is half there ...
+        raise KeyboardInterrupt  # ... when Ctrl+C (or a kill) comes
+
+    monkeypatch.setattr(demo_command, "build_demo", killed_midway)
+    code, _, err = run_cli(
+        capsys, "--db", db, "demo", "--visitors", "30", "--factories", "5", "--replace"
+    )
+    assert code == 130 and "nothing was changed" in err
+    assert sorted(p.name for p in tmp_path.iterdir() if "fair" in p.name) == ["fair.sqlite"]
+    code, out, _ = run_cli(capsys, "--db", db, "stats", "--json")
+    assert code == 0 and json.loads(out)["visitors"] == 12  # the old event, whole
+
+    monkeypatch.undo()
+    code, out, err = run_cli(
+        capsys, "--db", db, "demo", "--visitors", "30", "--factories", "5", "--replace", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out)["visitors"] == 30
+    assert json.loads(run_cli(capsys, "--db", db, "stats", "--json")[1])["visitors"] == 30
+
+
 def test_stats_on_a_file_that_is_not_an_event_says_what_to_do(tmp_path: Path, capsys) -> None:
     path = tmp_path / "list.csv"
     path.write_text("姓名,手机\n张三,13800138000\n", encoding="utf-8")

@@ -6,13 +6,16 @@ import datetime as dt
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from expo.db import EventDatabase
 from expo.errors import ExpoError
-from expo.models import CheckIn, CheckInKind
-from expo.services.badges import code_for_visitor, reissue_badge
+from expo.models import Badge, CheckIn, CheckInKind
+from expo.services.badges import FoundBy, code_for_visitor, issue_badge, reissue_badge
 from expo.services.checkin import (
     CheckInStatus,
+    _card,
+    _record,
     check_in,
     check_in_visitor,
     recent_check_ins,
@@ -20,7 +23,7 @@ from expo.services.checkin import (
     undo_check_in,
     undo_last_check_in,
 )
-from expo.services.events import ensure_station
+from expo.services.events import StationRef, ensure_station
 from tests.people import add_visitor
 
 
@@ -97,15 +100,100 @@ def test_an_edited_code_is_invalid_and_a_revoked_one_is_revoked(empty_db) -> Non
         assert _rows(session) == 0
 
 
-def test_the_registration_number_checks_in_and_issues_a_badge(empty_db) -> None:
+def _badges(session) -> int:  # noqa: ANN001
+    return session.scalar(select(func.count()).select_from(Badge))
+
+
+def test_a_registration_number_finds_the_person_but_admits_only_when_confirmed(empty_db) -> None:
     with empty_db.begin() as session:
         desk = ensure_station(session, "Desk 1")
-        visitor_id = add_visitor(session, registration_no="FD260000042")
-        result = check_in(session, "FD260000042", desk)
-        assert result.status is CheckInStatus.OK
-        assert result.badge_id is not None
+        visitor_id = add_visitor(
+            session,
+            "张伟",
+            "义乌贸易",
+            registration_no="FD260000042",
+            phone="+8613800138123",
+            phone_tail="8123",
+        )
+        found = check_in(session, "FD260000042", desk)
+        assert found.status is CheckInStatus.CONFIRM and found.needs_confirmation
+        assert not found.admitted
+        assert found.found_by is FoundBy.REGISTRATION_NO
+        assert found.visitor is not None
+        assert (found.visitor.name, found.visitor.company) == ("张伟", "义乌贸易")
+        assert found.visitor.phone_tail == "8123"
+        assert "8123" in found.message and found.check_in_id is None
+        assert _rows(session) == 0 and _badges(session) == 0  # nothing written, no badge
+        assert found.as_dict()["found_by"] == "registration_no"
+
+        confirmed = check_in(session, "FD260000042", desk, confirm=True)
+        assert confirmed.status is CheckInStatus.OK
+        assert confirmed.found_by is FoundBy.REGISTRATION_NO
+        assert confirmed.badge_id is not None and _badges(session) == 1
+        kinds = session.scalars(select(CheckIn.kind).where(CheckIn.visitor_id == visitor_id))
+        assert kinds.all() == [CheckInKind.ENTRY]
         code = code_for_visitor(session, visitor_id)
         assert check_in(session, code, desk).status is CheckInStatus.ALREADY
+        # Already checked in: a typed number still asks first, and logs nothing until confirmed.
+        assert check_in(session, "FD260000042", desk).status is CheckInStatus.CONFIRM
+        assert _rows(session) == 2
+
+
+def test_a_code_needs_no_confirmation(empty_db) -> None:
+    with empty_db.begin() as session:
+        desk = ensure_station(session, "Desk 1")
+        code = code_for_visitor(session, add_visitor(session, registration_no="FD260000043"))
+        result = check_in(session, code, desk)
+        assert result.status is CheckInStatus.OK and result.found_by is FoundBy.CODE
+
+
+@pytest.mark.parametrize("payload", ["", "EXPO1.B.B.AAAAAAAAAAAAAAAA", "FD26999999", "FD260000044"])
+def test_a_scan_that_writes_nothing_never_asks_for_the_station(empty_db, payload: str) -> None:
+    with empty_db.begin() as session:
+        add_visitor(session, registration_no="FD260000044")
+
+    def station() -> StationRef:
+        raise AssertionError("the station was asked for, by a scan that writes nothing")
+
+    with empty_db.begin() as session:
+        result = check_in(session, payload, station)
+    assert result.check_in_id is None
+
+
+def test_the_database_holds_one_standing_first_entry_per_visitor(empty_db) -> None:
+    with empty_db.begin() as session:
+        desk = ensure_station(session, "Desk 1")
+        visitor_id = add_visitor(session)
+        badge_id = code_and_badge(session, visitor_id)
+        check_in(session, code_for_visitor(session, visitor_id), desk)
+    with pytest.raises(IntegrityError), empty_db.begin() as session:
+        session.add(
+            CheckIn(visitor_id=visitor_id, station_id=desk.id, badge_id=badge_id)
+        )  # a second entry, as a racing desk that read "none yet" would write it
+    with empty_db.begin() as session:
+        assert _rows(session) == 1
+
+
+def test_a_desk_that_lost_the_race_records_a_re_entry_and_answers_already(empty_db) -> None:
+    with empty_db.begin() as session:
+        desk1 = ensure_station(session, "Desk 1")
+        desk2 = ensure_station(session, "Desk 2")
+        visitor_id = add_visitor(session, "王芳")
+        code = code_for_visitor(session, visitor_id)
+        assert check_in(session, code, desk1).status is CheckInStatus.OK
+        card = _card(session, visitor_id)
+        assert card is not None
+        # Desk 2 read "no first entry" just before desk 1's insert landed.
+        lost = _record(
+            session, card, code_and_badge(session, visitor_id), desk2, FoundBy.CODE, None
+        )
+        assert lost.status is CheckInStatus.ALREADY and lost.first_station == "Desk 1"
+        kinds = session.scalars(select(CheckIn.kind).order_by(CheckIn.id)).all()
+    assert kinds == [CheckInKind.ENTRY, CheckInKind.RE_ENTRY]
+
+
+def code_and_badge(session, visitor_id: int) -> int:  # noqa: ANN001
+    return issue_badge(session, visitor_id).id
 
 
 def test_undo_marks_exactly_one_check_in(empty_db) -> None:
@@ -166,7 +254,7 @@ def test_check_in_runs_the_same_on_postgresql(pg_db: EventDatabase) -> None:
     with pg_db.begin() as session:
         assert check_in(session, code, desk1).status is CheckInStatus.OK
     with pg_db.begin() as session:
-        again = check_in(session, "fd26000009", desk2)
+        again = check_in(session, "fd26000009", desk2, confirm=True)
         assert again.status is CheckInStatus.ALREADY and again.first_station == "Desk 1"
         assert check_in(session, code[:-2], desk2).status is CheckInStatus.INVALID
     with pg_db.begin() as session:

@@ -6,10 +6,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from expo.db import EventDatabase
-from expo.models import Inquiry, Lead, LeadRating, StationKind, inquiry_product
+from expo.models import Inquiry, Lead, LeadRating, StationKind, Visitor, inquiry_product
 from expo.services.badges import BadgeStatus
 from expo.services.catalogue import list_products
 from expo.services.events import ensure_station
@@ -64,7 +64,7 @@ def test_a_full_width_scan_from_a_chinese_input_method_is_understood(empty_db, f
         ("EXPO1.B.B.AAAAAAAAAAAAAAAA", BadgeStatus.INVALID),  # forged MAC
         ("EXPO1.B", BadgeStatus.INVALID),  # truncated
         ("", BadgeStatus.INVALID),
-        ("REG-NOBODY-42", BadgeStatus.UNKNOWN),
+        ("REG-NOBODY-42", BadgeStatus.INVALID),  # no registration numbers at a booth
     ],
 )
 def test_an_invalid_or_unknown_badge_is_refused_at_the_booth(
@@ -79,6 +79,34 @@ def test_an_invalid_or_unknown_badge_is_refused_at_the_booth(
             record_inquiry(session, fair.factory_a, scan, InquiryDraft(skus=["CY-001"]), station)
     with empty_db.session() as session:
         assert session.scalar(select(func.count()).select_from(Inquiry)) == 0
+
+
+def test_a_booth_refuses_a_real_registration_number_and_says_to_scan_the_badge(
+    empty_db, fair
+) -> None:
+    station = _station(empty_db, fair.station_a, fair.factory_a)
+    with empty_db.begin() as session:
+        session.execute(
+            update(Visitor)
+            .where(Visitor.id == fair.consenting)
+            .values(registration_no="FD260001002")
+        )
+    for typed in ("FD260001002", "fd260001002"):
+        with empty_db.begin() as session:
+            with pytest.raises(BadgeRefused, match="Scan the QR code on the badge") as caught:
+                identify_buyer(session, fair.factory_a, typed)
+            assert caught.value.status == BadgeStatus.INVALID
+            with pytest.raises(BadgeRefused, match="registration number"):
+                record_inquiry(
+                    session, fair.factory_a, typed, InquiryDraft(skus=["CY-001"]), station
+                )
+    with empty_db.session() as session:
+        assert session.scalar(select(func.count()).select_from(Inquiry)) == 0
+        assert session.scalar(select(func.count()).select_from(Lead)) == 0
+        # The consenting buyer's phone never reached the booth.
+        assert list_leads(session, fair.factory_a) == []
+        # Their badge still works.
+        assert identify_buyer(session, fair.factory_a, fair.code_consenting).name == "张伟"
 
 
 def test_a_revoked_badge_is_refused_and_the_new_one_works(empty_db, fair) -> None:

@@ -196,6 +196,23 @@ def test_a_registration_number_of_someone_else_rejects_the_row(
     assert "FD001 already belongs to visitor" in report.rejected[0].reason
 
 
+def test_an_import_whose_every_row_is_rejected_records_no_import(
+    empty_db: EventDatabase, tmp_path: Path
+) -> None:
+    rows = [
+        ["姓名", "手机", "公司"],
+        ["周杰", "#N/A", "周氏"],
+        ["吴\ufffd敏", "13600136000", "吴记"],
+    ]
+    before = _snapshot(empty_db)
+    report = _import(empty_db, write_csv(tmp_path / "all-bad.csv", rows, "utf-8"))
+    assert report.created == report.merged == report.unchanged == 0
+    assert [r.row for r in report.rejected] == [2, 3]
+    assert report.batch_id is None
+    assert _count(empty_db, ImportBatch) == 0
+    assert _snapshot(empty_db) == before
+
+
 def test_a_cancelled_import_leaves_the_database_as_it_was(
     empty_db: EventDatabase, tmp_path: Path
 ) -> None:
