@@ -24,6 +24,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from expo.errors import ExpoError
+from expo.importing.spreadsheets import SpreadsheetRefused, read_sheet
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 TEXT_SUFFIXES = (".csv", ".txt", ".tsv")
@@ -97,37 +98,15 @@ def read_table(path: str | Path) -> Table:
 
 
 def _read_spreadsheet(path: Path) -> Table:
-    from python_calamine import CalamineWorkbook
-
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own types, and OSError, for broken files
-        raise UnreadableFile(
-            f"{path.name} cannot be opened as a spreadsheet ({exc}). "
-            "Open it in Excel or WPS and save it again as .xlsx."
-        ) from exc
-    best: Table | None = None
-    for name in workbook.sheet_names:
-        try:
-            sheet = workbook.get_sheet_by_name(name)
-            # Without the empty area the first row would not be row 1.
-            values = sheet.to_python(skip_empty_area=False)
-        except Exception as exc:
-            raise UnreadableFile(
-                f"Sheet {name!r} of {path.name} cannot be read ({exc}). "
-                "Save the file again as .xlsx and retry."
-            ) from exc
-        rows = [
-            Row(index + 1, tuple(cell_text(value) for value in row))
-            for index, row in enumerate(values)
-        ]
-        table = Table(rows, f"sheet {name}")
-        if any(not row.is_blank() for row in rows):
-            return table  # the first sheet with data: where registration lists are
-        best = best or table
-    if best is None:
-        raise UnreadableFile(f"{path.name} holds no sheet.")
-    return best
+        sheet = read_sheet(path, "first_with_data")
+    except SpreadsheetRefused as exc:
+        raise UnreadableFile(str(exc)) from exc
+    rows = [
+        Row(index + 1, tuple(cell_text(value) for value in row))
+        for index, row in enumerate(sheet.rows)
+    ]
+    return Table(rows, f"sheet {sheet.name}")
 
 
 def _is_utf8(data: bytes) -> bool:

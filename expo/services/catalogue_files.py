@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
 from expo.importing.columns import column_letter
+from expo.importing.spreadsheets import SpreadsheetRefused, read_sheet
 from expo.models import Category, Product
 from expo.progress import Progress
 from expo.services.catalogue import (
@@ -153,8 +154,6 @@ class CatalogueImportResult:
 
 def read_sheet_rows(path: Path) -> list[list[Any]]:
     """The first sheet's cells from A1, one list per row (row ``i`` is Excel row ``i + 1``)."""
-    from python_calamine import CalamineWorkbook
-
     if not path.exists():
         raise CatalogueFileError(f"No file at {path}; check the path.")
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
@@ -163,17 +162,9 @@ def read_sheet_rows(path: Path) -> list[list[Any]]:
             "save the catalogue as .xlsx and import that."
         )
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        if not workbook.sheet_names:
-            raise CatalogueFileError(f"{path.name} holds no sheet.")
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except CatalogueFileError:
-        raise
-    except Exception as exc:  # calamine raises its own types for every kind of damage
-        raise CatalogueFileError(
-            f"{path.name} cannot be read as a spreadsheet ({exc}). Open it in Excel or WPS, "
-            "save it as .xlsx and import it again."
-        ) from exc
+        return read_sheet(path, "first").rows
+    except SpreadsheetRefused as exc:
+        raise CatalogueFileError(str(exc)) from exc
 
 
 def _filled(row: Sequence[Any]) -> int:
