@@ -46,8 +46,13 @@ _SHEET_HEAD = (
 )
 
 
-def raw_xlsx(path: Path, sheet_data: str, *, dimension: str | None = None,
-             shared_strings: list[str] | bytes | None = None) -> Path:
+def raw_xlsx(
+    path: Path,
+    sheet_data: str,
+    *,
+    dimension: str | None = None,
+    shared_strings: list[str] | bytes | None = None,
+) -> Path:
     """A minimal XLSX whose one sheet holds ``sheet_data`` (the XML inside <sheetData>)."""
     dim = f'<dimension ref="{dimension}"/>' if dimension else ""
     sheet = f"{_SHEET_HEAD}{dim}<sheetData>{sheet_data}</sheetData></worksheet>"
@@ -118,8 +123,13 @@ def gbk_plan_csv(path: Path) -> Path:
 def wrong_types_json(path: Path) -> Path:
     document = {
         "halls": [
-            {"code": ["A"], "name": {"x": 1}, "width_m": [1], "entrances": [5, "x"],
-             "booths": [{"code": 12, "x_m": None, "y_m": {}, "width_m": True, "depth_m": "3"}]},
+            {
+                "code": ["A"],
+                "name": {"x": 1},
+                "width_m": [1],
+                "entrances": [5, "x"],
+                "booths": [{"code": 12, "x_m": None, "y_m": {}, "width_m": True, "depth_m": "3"}],
+            },
         ]
     }
     path.write_text(json.dumps(document), encoding="utf-8")

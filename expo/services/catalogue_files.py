@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
+from expo.exports.safe_cells import append_row
 from expo.importing.columns import column_letter
 from expo.importing.spreadsheets import SpreadsheetRefused, read_sheet
 from expo.models import Category, Product
@@ -341,7 +342,8 @@ def export_catalogue(session: Session, factory_id: int, path: Path | str) -> int
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for product in products:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 product.sku,
                 product.name,
@@ -353,7 +355,7 @@ def export_catalogue(session: Session, factory_id: int, path: Path | str) -> int
                 "是" if product.oem else "否",
                 product.lead_time_days,
                 product.photo_path,
-            ]
+            ],
         )
     for row in sheet.iter_rows(min_row=2, min_col=5, max_col=6):
         for cell in row:

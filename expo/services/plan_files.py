@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from expo.booths.geometry import Rect
+from expo.exports.safe_cells import SafeCsvWriter
 from expo.hall_layout import booth_kind
 from expo.models import Booth, BoothKind, Hall
 from expo.services.hall_plans import (
@@ -144,7 +145,7 @@ def plan_as_json(session: Session) -> dict[str, Any]:
 
 def plan_as_csv(session: Session) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     halls = {h.id: h for h in list_halls(session)}
     for b in list_booths(session):
