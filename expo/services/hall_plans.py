@@ -162,7 +162,7 @@ def create_hall(
         raise PlanError("A hall needs a short code of 1-8 letters (A, B, 1号馆 ...).")
     if session.scalar(select(Hall.id).where(Hall.code == code)) is not None:
         raise PlanError(f"Hall {code} exists already; choose another code.")
-    _check_hall_size(width_m, depth_m)
+    check_hall_size(width_m, depth_m)
     order = (session.scalar(select(Hall.sort_order).order_by(Hall.sort_order.desc())) or 0) + 1
     hall = Hall(
         code=code,
@@ -189,7 +189,7 @@ def update_hall(
     hall = _hall(session, hall_id)
     width = hall.width_m if width_m is None else float(width_m)
     depth = hall.depth_m if depth_m is None else float(depth_m)
-    _check_hall_size(width, depth)
+    check_hall_size(width, depth)
     outside = [b.code for b in hall.booths if not Rect(*_xywd(b)).inside(width, depth)]
     if outside:
         raise PlanError(
@@ -206,7 +206,7 @@ def update_hall(
     return _hall_info(hall)
 
 
-def _check_hall_size(width: float, depth: float) -> None:
+def check_hall_size(width: float, depth: float) -> None:
     if not (5 <= width <= 2000 and 5 <= depth <= 2000):
         raise PlanError(f"A hall of {width:g} x {depth:g} m is not plausible; use 5-2000 m a side.")
 
