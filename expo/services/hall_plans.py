@@ -20,6 +20,7 @@ from expo.booths.geometry import EPS, Rect
 from expo.errors import ExpoError
 from expo.hall_layout import BoothPlan, booth_kind, is_near_entrance, prominence_score
 from expo.models import Booth, BoothKind, Category, Factory, Hall
+from expo.text.clean import clean_multiline, clean_text
 
 MIN_BOOTH_M = 1.0
 
@@ -157,7 +158,7 @@ def create_hall(
     depth_m: float,
     entrances: Sequence[Sequence[float]] = (),
 ) -> HallInfo:
-    code = code.strip().upper()
+    code = (clean_text(code) or "").upper()
     if not code or len(code) > 8:
         raise PlanError("A hall needs a short code of 1-8 letters (A, B, 1号馆 ...).")
     if session.scalar(select(Hall.id).where(Hall.code == code)) is not None:
@@ -166,7 +167,7 @@ def create_hall(
     order = (session.scalar(select(Hall.sort_order).order_by(Hall.sort_order.desc())) or 0) + 1
     hall = Hall(
         code=code,
-        name=(name or f"{code}馆").strip(),
+        name=clean_text(name) or f"{code}馆",
         width_m=float(width_m),
         depth_m=float(depth_m),
         entrances=_entrances(entrances, width_m, depth_m),
@@ -197,7 +198,7 @@ def update_hall(
             f"{', '.join(outside[:5])} would stand outside. Move them first."
         )
     if name is not None:
-        hall.name = name.strip() or hall.name
+        hall.name = clean_text(name) or hall.name
     hall.width_m, hall.depth_m = width, depth
     if entrances is not None:
         hall.entrances = _entrances(entrances, width, depth)
@@ -278,7 +279,7 @@ def _next_code(session: Session, hall: Hall, taken: set[str] | None = None) -> s
 
 
 def _check_code(session: Session, code: str, booth_id: int | None = None) -> str:
-    code = code.strip().upper()
+    code = (clean_text(code) or "").upper()
     if not code or len(code) > 16:
         raise PlanError("Type a booth code of 1-16 characters, like A-12.")
     existing = session.scalar(select(Booth.id).where(Booth.code == code))
@@ -567,7 +568,7 @@ def update_booth(
             booth.factory_id = None  # an excluded booth is offered to nobody
         booth.excluded = excluded
     if notes is not None:
-        booth.notes = notes.strip() or None
+        booth.notes = clean_multiline(notes)
     _derive(booth, booth.hall)
     session.flush()
     return booth_info(session, booth.id)
