@@ -109,7 +109,7 @@ def _check_archive(archive: zipfile.ZipFile, name: str) -> None:
 
 _SHEET_TAG = re.compile(rb"<(?:\w+:)?sheet\b[^>]*>")
 _RELATIONSHIP = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
-_ATTRIBUTE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
+_ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # A row or a cell start tag; self-closing cells (``<c r="B2" s="1"/>``) hold no value.
 _ROW_OR_CELL = re.compile(rb"<(?:\w+:)?(row|c)\b([^>]*)>")
 _REF = re.compile(rb"^([A-Z]{1,3})([0-9]{1,7})$")
@@ -117,7 +117,10 @@ _ROW_NUMBER = re.compile(rb"^[0-9]{1,7}$")
 
 
 def _attributes(tag_body: bytes) -> dict[bytes, bytes]:
-    return {key.split(b":")[-1]: value for key, value in _ATTRIBUTE.findall(tag_body)}
+    return {
+        key.split(b":")[-1]: double or single
+        for key, double, single in _ATTRIBUTE.findall(tag_body)
+    }
 
 
 def _sheet_names(archive: zipfile.ZipFile) -> dict[str, str]:
