@@ -140,21 +140,20 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _utf8_damage(data: bytes) -> int | None:
-    """How many bytes of ``data`` are not UTF-8, when it is UTF-8 with a few damaged bytes (a
-    cut-off character, one pasted Latin-1 letter); None when it is some other encoding."""
+def _utf8_damage(data: bytes) -> tuple[int, int]:
+    """How many damaged spots and how many good non-ASCII characters ``data`` has as UTF-8."""
     text = data.decode("utf-8", "surrogateescape")
     bad = len(_BAD_BYTE.findall(text))
     if bad > MAX_BAD_BYTES:
-        return None
-    valid = len(_NON_ASCII.findall(text))
-    return bad if valid >= 10 * bad else None
+        return bad, 0
+    return bad, len(_NON_ASCII.findall(text))
 
 
 def detect_encoding(data: bytes) -> str:
     """The encoding of CSV bytes, as a Python codec name (``utf-8-sig``, ``gb18030`` ...).
 
-    UTF-8 with a few damaged bytes is still ``utf-8``: ``read_csv_bytes`` names those rows.
+    UTF-8 with a few damaged bytes (a cut-off character, one pasted Latin-1 letter) is still
+    ``utf-8``: ``read_csv_bytes`` names those rows.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         return "utf-8-sig"
@@ -162,10 +161,13 @@ def detect_encoding(data: bytes) -> str:
         return "utf-16"
     if _is_utf8(data):
         return "utf-8"  # valid UTF-8 this long is UTF-8: no other encoding is that strict
-    if _utf8_damage(data) is not None:
+    bad, good = _utf8_damage(data)
+    if bad <= MAX_BAD_BYTES and good >= 10 * bad:
         return "utf-8"
     match = from_bytes(data, cp_isolation=CSV_ENCODINGS).best()
     if match is None:
+        if bad <= MAX_BAD_BYTES:
+            return "utf-8"  # nothing else fits either: UTF-8 with damaged rows
         raise UnreadableFile(
             "The file is not text in a known encoding (UTF-8, GB18030/GBK, Big5, UTF-16). "
             "Is it really a CSV? Open it in Excel or WPS and save it as .xlsx or UTF-8 CSV."
@@ -195,15 +197,18 @@ def has_bad_bytes(text: str) -> bool:
     return _BAD_BYTE.search(text) is not None
 
 
-def bad_rows_message(rows: list[int], option: str) -> str:
-    """Rows with damaged bytes, named as Excel numbers them, and what to do."""
+def bad_rows_message(rows: list[int], skip_option: str | None) -> str:
+    """Rows with damaged bytes, named as Excel numbers them, and what to do (``skip_option``:
+    how to leave them out, where the import can)."""
     shown = ", ".join(f"{n:,}" for n in rows[:10]) + (" ..." if len(rows) > 10 else "")
-    which = "Row" if len(rows) == 1 else "Rows"
-    return (
-        f"{which} {shown} of the CSV hold bytes that are not valid UTF-8 (the rest of the file "
-        "is UTF-8): correct them and save the file again as UTF-8 CSV, or import with "
-        f"{option} to leave them out (they are reported as rejected)."
+    which, verb = ("Row", "holds") if len(rows) == 1 else ("Rows", "hold")
+    message = (
+        f"{which} {shown} of the CSV {verb} bytes that are not valid UTF-8 (the rest of the file "
+        "is UTF-8): correct them and save the file again as UTF-8 CSV"
     )
+    if skip_option is None:
+        return message + "."
+    return message + f", or import with {skip_option} to leave them out (reported as rejected)."
 
 
 def csv_records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:

@@ -363,7 +363,7 @@ def _parse_csv(raw: bytes, name: str) -> tuple[dict[str, _HallRow], list[_BoothR
                 for number, record in csv_records(text, sniff_delimiter(text, ",;\t"))
                 if any(has_bad_bytes(cell) for cell in record)
             ]
-            raise PlanError(f"{name}: {bad_rows_message(bad, 'nothing (a plan imports whole)')}")
+            raise PlanError(f"{name}: {bad_rows_message(bad, None)}")
         records = csv_records(text, sniff_delimiter(text, ",;\t"))
         header: list[str] = []
         for _, record in records:
