@@ -53,6 +53,19 @@ class UnreadableFile(ExpoError):
     """The file cannot be read as a table of visitors."""
 
 
+class DamagedRows(UnreadableFile):
+    """A UTF-8 CSV whose ``rows`` hold bytes that are not UTF-8: read again with
+    ``skip_bad_rows`` to leave them out."""
+
+    def __init__(self, rows: list[int]) -> None:
+        super().__init__(
+            bad_rows_message(
+                rows, "--skip-bad-rows (command line) or Skip damaged rows (import window)"
+            )
+        )
+        self.rows = rows
+
+
 @dataclass(frozen=True)
 class Row:
     number: int  # as Excel shows it: the first line of the file is row 1
@@ -251,7 +264,7 @@ def read_csv_bytes(data: bytes, *, skip_bad_rows: bool = False) -> Table:
             continue
         rows.append(Row(number, tuple(_clean_csv_cell(cell) for cell in record)))
     if bad and not skip_bad_rows:
-        raise UnreadableFile(bad_rows_message(bad, "--skip-bad-rows"))
+        raise DamagedRows(bad)
     return Table(rows, f"CSV, {encoding}", encoding, tuple(bad))
 
 
