@@ -51,6 +51,18 @@ def test_an_abort_in_the_reader_is_a_message_not_the_end_of_the_app(
         read_table(path)
 
 
+def test_a_sheet_whose_dimension_lies_is_caught_by_the_child(tmp_path: Path) -> None:
+    """The dimension says A1:B2 (so the quick check trusts it); the cells reach XFD1048576."""
+    cells = (
+        f'<row r="1">{inline_cell("A1", "姓名")}</row>'
+        f'<row r="1048576">{inline_cell("XFD1048576", "x")}</row>'
+    )
+    path = raw_xlsx(tmp_path / "liar.xlsx", cells, dimension="A1:B2")
+    check_spreadsheet(path)
+    with pytest.raises(UnreadableFile, match="reader stopped on liar.xlsx"):
+        read_table(path)
+
+
 def test_a_shared_strings_bomb_is_refused_quickly_with_a_short_message(tmp_path: Path) -> None:
     path = shared_strings_bomb_xlsx(tmp_path / "bomb.xlsx", megabytes=300)
     assert path.stat().st_size < 1_000_000
