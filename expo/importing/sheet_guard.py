@@ -182,7 +182,7 @@ def xlsx_sheet_extent(handle: IO[bytes]) -> SheetExtent:
         if claimed.columns <= MAX_COLUMNS and claimed.cells <= MAX_CELLS:
             return claimed
     prefix = _PREFIX.search(start)
-    # A literal start lets the regular expression engine skip ahead fast (3x on a 50 MB sheet).
+    # A literal start (with the namespace prefix the sheet uses) lets the engine jump to cells.
     pattern = re.compile(
         re.escape(b"<" + (prefix.group(1) if prefix and prefix.group(1) else b"") + b'c r="')
         + _CELL_REST
