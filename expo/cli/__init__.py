@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "expo.cli.inquiries",
     "expo.cli.audit",
     "expo.cli.users",
+    "expo.cli.keys",
 )
 
 EXIT_ERROR = 1
