@@ -7,7 +7,6 @@ Missing badges are issued first, in one transaction. Cancelling leaves no CSV be
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from sqlalchemy import select
 
 from expo.db import EventDatabase
 from expo.errors import ExpoError
+from expo.exports.safe_cells import SafeCsvWriter
 from expo.models import Visitor
 from expo.progress import Progress
 from expo.services.badges import BadgeSelection, badge_cards, select_visitor_ids
@@ -89,7 +89,7 @@ def export_codes(
     total = len(cards)
     try:
         with partial.open("w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
+            writer = SafeCsvWriter(handle)
             writer.writerow(CSV_COLUMNS)
             for index, card in enumerate(cards):
                 png_name = ""

@@ -52,6 +52,11 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         "--dry-run", action="store_true", help="check and count everything, save nothing"
     )
     importing.add_argument("--station", default=DEFAULT_STATION, help="the importing station")
+    importing.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="leave out rows of a UTF-8 CSV that hold damaged bytes (reported as rejected)",
+    )
     importing.set_defaults(handler=run_import_command)
 
     search = commands.add_parser(
@@ -122,7 +127,7 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
 
 
 def run_import_command(args: argparse.Namespace, ctx: CliContext) -> Output:
-    prepared = prepare_import(args.file, args.mapping)
+    prepared = prepare_import(args.file, args.mapping, skip_bad_rows=args.skip_bad_rows)
     check_mapping(prepared)
     report = run_import(
         ctx.open_db(),

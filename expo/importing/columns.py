@@ -21,6 +21,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 
 from expo.errors import ExpoError
+from expo.text.clean import clip
 
 
 class Field(StrEnum):
@@ -292,9 +293,9 @@ def apply_override(
     for key, field in override.items():
         index = _column_for(key, cleaned, normalised)
         if index is None:
-            shown = ", ".join(h for h in cleaned if h) or "none"
+            shown = ", ".join(clip(h) for h in cleaned[:30] if h) or "none"
             raise MappingError(
-                f"--mapping names column {key!r}, but the file has no such column "
+                f"--mapping names column {clip(key)!r}, but the file has no such column "
                 f"(its headers: {shown}). Use a header as written or a column letter (A, B ...)."
             )
         if field is None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from expo.importing.columns import Field, column_letter
 from expo.importing.reader import Row
 from expo.models import VisitorType
-from expo.text.clean import clean_text
+from expo.text.clean import clean_text, clip
 from expo.text.phones import normalise_phone
 from expo.text.visitor_types import visitor_type_from_label
 
@@ -161,24 +161,26 @@ def parse_row(row: Row, columns: Mapping[Field, int]) -> VisitorRecord | Rejecti
         if raw_phone:
             return Rejection(
                 row.number,
-                f"phone {raw_phone!r} is not a valid number and there is no WeChat id",
+                f"phone {clip(raw_phone)!r} is not a valid number and there is no WeChat id",
             )
         return Rejection(row.number, "no phone number or WeChat id")
     if raw_phone and record.phone is None:
-        record.warnings.append(f"phone {raw_phone!r} is not a valid number; kept the WeChat id")
+        record.warnings.append(
+            f"phone {clip(raw_phone)!r} is not a valid number; kept the WeChat id"
+        )
 
     record.company = values[Field.COMPANY]
     label = values[Field.VISITOR_TYPE]
     if label is not None:
         found = visitor_type_from_label(label)
         if found is None:
-            record.warnings.append(f"unknown visitor type {label!r}, filed as other")
+            record.warnings.append(f"unknown visitor type {clip(label)!r}, filed as other")
         else:
             record.visitor_type = found
     record.city = _limited(record, values, Field.CITY)
     email = _limited(record, values, Field.EMAIL)
     if email is not None and not _EMAIL.match(email):
-        record.warnings.append(f"email {email!r} is not an email address and was left out")
+        record.warnings.append(f"email {clip(email)!r} is not an email address and was left out")
         email = None
     record.email = email
     registration_no = values[Field.REGISTRATION_NO]
@@ -189,7 +191,7 @@ def parse_row(row: Row, columns: Mapping[Field, int]) -> VisitorRecord | Rejecti
     consent_text = values[Field.CONSENT]
     record.consent = parse_consent(consent_text)
     if consent_text is not None and record.consent is None:
-        record.warnings.append(f"consent {consent_text!r} not understood, taken as no")
+        record.warnings.append(f"consent {clip(consent_text)!r} not understood, taken as no")
     record.notes = values[Field.NOTES]
     return record
 

@@ -121,6 +121,8 @@ def export_events(session: Session, path: Path, where: AuditFilter = AuditFilter
     permit(session, Permission.READ_AUDIT)
     from openpyxl import Workbook
 
+    from expo.exports.safe_cells import append_row
+
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Audit 审计")
     sheet.append(
@@ -141,12 +143,13 @@ def export_events(session: Session, path: Path, where: AuditFilter = AuditFilter
         base = [entry.at.replace(tzinfo=None), entry.kind, entry.station, entry.actor]
         changes = entry.changes or [{"field": "", "old": "", "new": ""}]
         for change in changes:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     *base,
                     *(_text(change.get(k)) for k in ("field", "old", "new")),
                     _text(details) if details else "",
-                ]
+                ],
             )
             rows += 1
     book.save(path)
@@ -154,9 +157,9 @@ def export_events(session: Session, path: Path, where: AuditFilter = AuditFilter
 
 
 def _text(value: Any) -> str:
-    # Stored as text, never as a formula: values in the log come from people's input.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    # Values in the log come from people's input: append_row writes them as text, never as a
+    # formula (expo.exports.safe_cells).
+    return "" if value is None else str(value)
 
 
 def _aware(moment: dt.datetime) -> dt.datetime:

@@ -214,6 +214,8 @@ def export_exhibitors_xlsx(session: Session, path: Path) -> ExportResult:
     from openpyxl.styles import Font, PatternFill
     from openpyxl.utils import get_column_letter
 
+    from expo.exports.safe_cells import append_row
+
     booths = list_booths(session)
     halls = {h.id: h for h in list_halls(session)}
     categories = {code: (zh, en, color) for code, zh, en, color in _categories(session)}
@@ -256,7 +258,8 @@ def export_exhibitors_xlsx(session: Session, path: Path) -> ExportResult:
         held = sorted(held, key=lambda b: b.code)
         hall = halls[held[0].hall_id]
         category = categories.get(factory.main_category or "")
-        sheet.append(
+        append_row(
+            sheet,
             [
                 hall.name,
                 " + ".join(b.code for b in held),
@@ -268,7 +271,7 @@ def export_exhibitors_xlsx(session: Session, path: Path) -> ExportResult:
                 factory.city or "",
                 factory.belt or "",
                 "是" if any(b.locked for b in held) else "",
-            ]
+            ],
         )
         if category:
             fill = PatternFill("solid", fgColor=lighten(category[2], 0.7).lstrip("#"))

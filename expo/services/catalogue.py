@@ -22,6 +22,7 @@ from expo.errors import ExpoError
 from expo.models import Product, inquiry_product
 from expo.permissions import Permission, permit
 from expo.services.factories import category_codes, require_factory
+from expo.text.clean import clip, strip_controls
 
 MAX_PRICE = Decimal("100000000")  # a hundred million yuan a piece: anything above is a typo
 _FEN = Decimal("0.01")
@@ -135,7 +136,7 @@ def normalise_text(value: Any) -> str:
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return unicodedata.normalize("NFKC", str(value)).strip()
+    return strip_controls(unicodedata.normalize("NFKC", str(value))).strip()
 
 
 def parse_sku(value: Any) -> str:
@@ -251,7 +252,7 @@ def parse_flag(value: Any, field: str) -> bool:
         return True
     if text in _NO:
         return False
-    raise ProductFieldError(field, f"{text!r} is not yes or no; write 是 or 否 (yes / no).")
+    raise ProductFieldError(field, f"{clip(text)!r} is not yes or no; write 是 or 否 (yes / no).")
 
 
 def parse_photo(value: Any) -> str | None:

@@ -23,7 +23,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
+from expo.exports.safe_cells import append_row
 from expo.importing.columns import column_letter
+from expo.importing.spreadsheets import SpreadsheetRefused, read_sheet
 from expo.models import Category, Product
 from expo.permissions import Permission, permit
 from expo.progress import Progress
@@ -154,8 +156,6 @@ class CatalogueImportResult:
 
 def read_sheet_rows(path: Path) -> list[list[Any]]:
     """The first sheet's cells from A1, one list per row (row ``i`` is Excel row ``i + 1``)."""
-    from python_calamine import CalamineWorkbook
-
     if not path.exists():
         raise CatalogueFileError(f"No file at {path}; check the path.")
     if path.suffix.lower() not in SPREADSHEET_SUFFIXES:
@@ -164,17 +164,9 @@ def read_sheet_rows(path: Path) -> list[list[Any]]:
             "save the catalogue as .xlsx and import that."
         )
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        if not workbook.sheet_names:
-            raise CatalogueFileError(f"{path.name} holds no sheet.")
-        return workbook.get_sheet_by_index(0).to_python(skip_empty_area=False)
-    except CatalogueFileError:
-        raise
-    except Exception as exc:  # calamine raises its own types for every kind of damage
-        raise CatalogueFileError(
-            f"{path.name} cannot be read as a spreadsheet ({exc}). Open it in Excel or WPS, "
-            "save it as .xlsx and import it again."
-        ) from exc
+        return read_sheet(path, "first").rows
+    except SpreadsheetRefused as exc:
+        raise CatalogueFileError(str(exc)) from exc
 
 
 def _filled(row: Sequence[Any]) -> int:
@@ -352,7 +344,8 @@ def export_catalogue(session: Session, factory_id: int, path: Path | str) -> int
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for product in products:
-        sheet.append(
+        append_row(
+            sheet,
             [
                 product.sku,
                 product.name,
@@ -364,7 +357,7 @@ def export_catalogue(session: Session, factory_id: int, path: Path | str) -> int
                 "是" if product.oem else "否",
                 product.lead_time_days,
                 product.photo_path,
-            ]
+            ],
         )
     for row in sheet.iter_rows(min_row=2, min_col=5, max_col=6):
         for cell in row:

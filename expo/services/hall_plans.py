@@ -21,6 +21,7 @@ from expo.errors import ExpoError
 from expo.hall_layout import BoothPlan, booth_kind, is_near_entrance, prominence_score
 from expo.models import Booth, BoothKind, Category, Factory, Hall
 from expo.permissions import Permission, permit
+from expo.text.clean import clean_multiline, clean_text
 
 MIN_BOOTH_M = 1.0
 
@@ -159,16 +160,16 @@ def create_hall(
     entrances: Sequence[Sequence[float]] = (),
 ) -> HallInfo:
     permit(session, Permission.MANAGE_BOOTHS)
-    code = code.strip().upper()
+    code = (clean_text(code) or "").upper()
     if not code or len(code) > 8:
         raise PlanError("A hall needs a short code of 1-8 letters (A, B, 1号馆 ...).")
     if session.scalar(select(Hall.id).where(Hall.code == code)) is not None:
         raise PlanError(f"Hall {code} exists already; choose another code.")
-    _check_hall_size(width_m, depth_m)
+    check_hall_size(width_m, depth_m)
     order = (session.scalar(select(Hall.sort_order).order_by(Hall.sort_order.desc())) or 0) + 1
     hall = Hall(
         code=code,
-        name=(name or f"{code}馆").strip(),
+        name=clean_text(name) or f"{code}馆",
         width_m=float(width_m),
         depth_m=float(depth_m),
         entrances=_entrances(entrances, width_m, depth_m),
@@ -192,7 +193,7 @@ def update_hall(
     hall = _hall(session, hall_id)
     width = hall.width_m if width_m is None else float(width_m)
     depth = hall.depth_m if depth_m is None else float(depth_m)
-    _check_hall_size(width, depth)
+    check_hall_size(width, depth)
     outside = [b.code for b in hall.booths if not Rect(*_xywd(b)).inside(width, depth)]
     if outside:
         raise PlanError(
@@ -200,7 +201,7 @@ def update_hall(
             f"{', '.join(outside[:5])} would stand outside. Move them first."
         )
     if name is not None:
-        hall.name = name.strip() or hall.name
+        hall.name = clean_text(name) or hall.name
     hall.width_m, hall.depth_m = width, depth
     if entrances is not None:
         hall.entrances = _entrances(entrances, width, depth)
@@ -209,7 +210,7 @@ def update_hall(
     return _hall_info(hall)
 
 
-def _check_hall_size(width: float, depth: float) -> None:
+def check_hall_size(width: float, depth: float) -> None:
     if not (5 <= width <= 2000 and 5 <= depth <= 2000):
         raise PlanError(f"A hall of {width:g} x {depth:g} m is not plausible; use 5-2000 m a side.")
 
@@ -281,7 +282,7 @@ def _next_code(session: Session, hall: Hall, taken: set[str] | None = None) -> s
 
 
 def _check_code(session: Session, code: str, booth_id: int | None = None) -> str:
-    code = code.strip().upper()
+    code = (clean_text(code) or "").upper()
     if not code or len(code) > 16:
         raise PlanError("Type a booth code of 1-16 characters, like A-12.")
     existing = session.scalar(select(Booth.id).where(Booth.code == code))
@@ -577,7 +578,7 @@ def update_booth(
             booth.factory_id = None  # an excluded booth is offered to nobody
         booth.excluded = excluded
     if notes is not None:
-        booth.notes = notes.strip() or None
+        booth.notes = clean_multiline(notes)
     _derive(booth, booth.hall)
     session.flush()
     return booth_info(session, booth.id)

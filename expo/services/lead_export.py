@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from expo.exports.safe_cells import append_row
 from expo.models import Event, VisitorType
 from expo.permissions import Permission, permit
 from expo.services.catalogue_files import save_workbook_atomically
@@ -112,7 +113,8 @@ def export_inquiries(session: Session, factory_id: int, path: Path | str) -> Inq
     sheet.append(INQUIRY_HEADERS)
     for inquiry in sorted(inquiries, key=lambda i: (i.at, i.id)):
         lead = lead_of[inquiry.visitor_id]
-        sheet.append(
+        append_row(
+            sheet,
             [
                 local(inquiry.at),
                 *buyer(inquiry.visitor_name, inquiry.company, lead),
@@ -126,14 +128,15 @@ def export_inquiries(session: Session, factory_id: int, path: Path | str) -> Inq
                 inquiry.follow_up_on,
                 inquiry.station,
                 str(inquiry.uuid),
-            ]
+            ],
         )
     _style(sheet, {"A": "yyyy-mm-dd hh:mm", "K": "0.00", "O": "yyyy-mm-dd"})
 
     lead_sheet = workbook.create_sheet("线索 Leads")
     lead_sheet.append(LEAD_HEADERS)
     for lead in leads:
-        lead_sheet.append(
+        append_row(
+            lead_sheet,
             [
                 *buyer(lead.name, lead.company, lead),
                 lead.inquiries,
@@ -144,7 +147,7 @@ def export_inquiries(session: Session, factory_id: int, path: Path | str) -> Inq
                 lead.follow_up_on,
                 lead.notes,
                 str(lead.uuid),
-            ]
+            ],
         )
     _style(lead_sheet, {"H": "yyyy-mm-dd hh:mm", "I": "yyyy-mm-dd hh:mm", "L": "yyyy-mm-dd"})
     save_workbook_atomically(workbook, path)

@@ -40,6 +40,7 @@ from expo.permissions import Permission, permit
 from expo.services.badges import BadgeStatus, resolve_badge
 from expo.services.events import StationRef
 from expo.services.factories import require_factory
+from expo.text.clean import clean_multiline
 
 MAX_TEXT = 2000
 
@@ -294,7 +295,7 @@ def identify_buyer(session: Session, factory_id: int, payload: str) -> BuyerCard
 
 
 def _clean_text(text: str, label: str) -> str | None:
-    text = (text or "").strip()
+    text = clean_multiline(text) or ""
     if len(text) > MAX_TEXT:
         raise InquiryRefused(f"The {label} is longer than {MAX_TEXT} characters; shorten it.")
     return text or None

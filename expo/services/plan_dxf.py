@@ -15,6 +15,7 @@ checks the last three exactly as for CSV and JSON).
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,12 +27,14 @@ from sqlalchemy.orm import Session
 from expo.booths.geometry import Rect
 from expo.models import Booth, Hall
 from expo.services.hall_plans import PlanError
-from expo.services.plan_files import ImportResult, _apply, _BoothRow, _HallRow
+from expo.services.plan_files import MAX_BOOTHS, ImportResult, _apply, _BoothRow, _HallRow
+from expo.text.clean import clip
 
 BOOTH_LAYERS = ("BOOTHS", "BOOTH", "展位")
 HALL_LAYERS = ("HALL", "HALLS", "展馆")
 # $INSUNITS codes ezdxf reads from the header: metres per drawing unit.
 UNITS = {6: ("m", 1.0), 5: ("cm", 0.01), 4: ("mm", 0.001)}
+MAX_DXF_BYTES = 100 * 1024 * 1024
 AISLE_M = 3.0  # room left round the booths when neither the drawing nor the event has the hall
 
 
@@ -69,6 +72,9 @@ class _Outline:
     y1: float
     where: str
 
+    def coordinates(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.y0, self.x1, self.y1)
+
     def holds(self, x: float, y: float) -> bool:
         return self.x0 <= x <= self.x1 and self.y0 <= y <= self.y1
 
@@ -90,30 +96,52 @@ def import_plan_dxf(
         )
     code = hall_code.strip().upper()
     try:
+        size = path.stat().st_size
         path.open("rb").close()  # a clear message for a missing file, before ezdxf's own
     except OSError as exc:
         raise PlanError(f"Cannot read {path}: {exc.strerror}. Check the path.") from exc
+    if size > MAX_DXF_BYTES:
+        raise PlanError(
+            f"{path.name} is {size / 2**20:,.0f} MB; a hall's drawing is at most "
+            f"{MAX_DXF_BYTES / 2**20:,.0f} MB. Keep only the hall and booth layers (LAYISO) and "
+            "save it again as DXF."
+        )
+    name = path.name
     try:
         doc = ezdxf.readfile(str(path))
-    except (OSError, ezdxf.DXFError) as exc:
-        # ezdxf says "not a DXF file" with an OSError, after the file itself was readable.
+        layers = {str(layer.dxf.name).upper(): str(layer.dxf.name) for layer in doc.layers}
+        booth_name = _layer(layers, booth_layer, BOOTH_LAYERS, name, "booth")
+        hall_name = _layer(layers, hall_layer, HALL_LAYERS, name, "hall", required=False)
+        msp = doc.modelspace()
+        booths = _rectangles(msp, booth_name, name)
+        halls = _rectangles(msp, hall_name, name) if hall_name else []
+        labels = _labels(msp)
+    except PlanError:
+        raise
+    except Exception as exc:
+        # ezdxf says "not a DXF file" with an OSError; a damaged drawing can fail anywhere in
+        # it (bad numbers, missing tables): whatever it is, the drawing cannot be used.
         raise PlanError(
-            f"{path.name} is not a readable DXF drawing ({str(exc).rstrip('.')}); save it "
-            "again as DXF from the CAD program."
+            f"{name} is not a readable DXF drawing ({clip(str(exc).rstrip('.'), 120)}); save "
+            "it again as DXF from the CAD program."
         ) from exc
-    name = path.name
-    layers = {layer.dxf.name.upper(): layer.dxf.name for layer in doc.layers}
-    booth_name = _layer(layers, booth_layer, BOOTH_LAYERS, name, "booth")
-    hall_name = _layer(layers, hall_layer, HALL_LAYERS, name, "hall", required=False)
-    msp = doc.modelspace()
 
-    booths = _rectangles(msp, booth_name, name)
     if not booths:
         raise PlanError(
             f"{name} has no closed rectangles on layer {booth_name}; draw each booth as a "
             "closed polyline (RECTANG) on that layer."
         )
-    halls = _rectangles(msp, hall_name, name) if hall_name else []
+    for outline in [*booths, *halls]:
+        if not all(math.isfinite(v) and abs(v) < 1e9 for v in outline.coordinates()):
+            raise PlanError(
+                f"{name}: the {outline.where} has coordinates no drawing of a hall has; redraw "
+                "it or move it off the booth and hall layers."
+            )
+    if len(booths) > MAX_BOOTHS:
+        raise PlanError(
+            f"{name} has {len(booths):,} rectangles on layer {booth_name}; a hall has at most "
+            f"{MAX_BOOTHS:,} booths. Is it the booth layer?"
+        )
     if len(halls) > 1:
         raise PlanError(
             f"{name} has {len(halls)} rectangles on the hall layer {hall_name}; keep only the "
@@ -150,7 +178,6 @@ def import_plan_dxf(
         )
         for outline in booths
     ]
-    labels = _labels(msp)
     named = [(outline, rect, _code_inside(outline, labels)) for outline, rect in rects]
     taken = {c for _, _, c in named if c}
     taken |= set(
@@ -329,6 +356,7 @@ def _line_rectangles(
 
 
 def _labels(msp: Any) -> list[tuple[float, float, str]]:
+    """The drawing's texts as (x, y, text), sorted by x for ``_code_inside``."""
     labels = []
     for entity in msp.query("TEXT MTEXT"):
         if entity.dxftype() == "TEXT":
@@ -338,14 +366,21 @@ def _labels(msp: Any) -> list[tuple[float, float, str]]:
             point = entity.dxf.insert
             text = entity.plain_text()
         text = " ".join(str(text).split()).upper()
-        if text:
-            labels.append((point.x, point.y, text))
+        if text and len(text) <= 16 and " " not in text:
+            labels.append((float(point.x), float(point.y), text))
+    labels.sort(key=lambda label: label[0])
     return labels
 
 
 def _code_inside(outline: _Outline, labels: list[tuple[float, float, str]]) -> str | None:
-    """The first short, space-free text inside the rectangle: a booth code like A-12."""
-    for x, y, text in labels:
-        if outline.holds(x, y) and len(text) <= 16 and " " not in text:
+    """The first short, space-free text inside the rectangle: a booth code like A-12.
+
+    ``labels`` are sorted by x: only those between the rectangle's sides are looked at (20,000
+    booths with a label each would otherwise make 400 million comparisons)."""
+    start = bisect.bisect_left(labels, outline.x0, key=lambda label: label[0])
+    for x, y, text in labels[start:]:
+        if x > outline.x1:
+            break
+        if outline.holds(x, y):
             return text
     return None

@@ -12,11 +12,16 @@ JSON: ``{"halls": [{code, name, width_m, depth_m, entrances, booths: [...]}]}``.
 An import checks everything first (sizes, overlaps, walls, duplicate codes) and writes in the
 caller's one transaction: a bad file changes nothing. Booths of an imported hall that the file
 does not list are removed.
+
+Any file can be picked by mistake or made to hurt: CSVs are decoded like visitor lists (UTF-8,
+GBK/GB18030 as Excel saves them on Chinese Windows, Big5, UTF-16), bounded in size, columns and
+booths; JSON is checked type by type and its nesting depth bounded; a workbook or a PDF is
+recognised and named. Every refusal is a ``PlanError`` that names the line (or hall and booth)
+and says what to do.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import math
@@ -27,22 +32,45 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from expo.booths.geometry import Rect
+from expo.booths.geometry import Rect, first_overlap
+from expo.exports.safe_cells import SafeCsvWriter, unescape_formula
 from expo.hall_layout import booth_kind
+from expo.importing.reader import (
+    UnreadableFile,
+    bad_rows_message,
+    csv_records,
+    decode_csv,
+    has_bad_bytes,
+    sniff_delimiter,
+)
 from expo.models import Booth, BoothKind, Hall
 from expo.permissions import Permission, permit
 from expo.services.hall_plans import (
     BOOTH_COLUMNS,
     MIN_BOOTH_M,
     PlanError,
+    check_hall_size,
     list_booths,
     list_halls,
     refresh_prominence,
 )
+from expo.text.clean import clean_multiline, clean_text, clip
 
 CSV_COLUMNS = ("hall", *BOOTH_COLUMNS, "hall_name", "hall_width_m", "hall_depth_m")
 REQUIRED = ("hall", "code", "x_m", "y_m", "width_m", "depth_m")
 _TRUE = {"1", "true", "yes", "y", "x", "是", "✓"}
+MAX_PLAN_BYTES = 50 * 1024 * 1024  # 20,000 booths as JSON are about 8 MB
+MAX_BOOTHS = 50_000
+MAX_HALL_CODE = 8
+MAX_BOOTH_CODE = 16
+# What a file picked by mistake starts with, and what it is.
+_SIGNATURES = (
+    (b"PK\x03\x04", "an Excel workbook or another zip archive"),
+    (b"%PDF", "a PDF document"),
+    (b"\xd0\xcf\x11\xe0", "an old Excel (.xls) or Word file"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+)
 
 
 @dataclass(frozen=True)
@@ -145,7 +173,7 @@ def plan_as_json(session: Session) -> dict[str, Any]:
 
 def plan_as_csv(session: Session) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeCsvWriter(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     halls = {h.id: h for h in list_halls(session)}
     for b in list_booths(session):
@@ -192,56 +220,105 @@ def import_plan(
         from expo.services.plan_dxf import import_plan_dxf
 
         return import_plan_dxf(session, path, hall, booth_layer=layer)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise PlanError(f"Cannot read {path}: {exc.strerror}. Check the path.") from exc
-    text = raw.decode("utf-8-sig", errors="strict") if raw else ""
     suffix = path.suffix.lower()
-    if suffix == ".json":
-        halls, booths = _parse_json(text, path.name)
-    elif suffix == ".csv":
-        halls, booths = _parse_csv(text, path.name)
-    else:
+    if suffix not in (".csv", ".json"):
         raise PlanError(
-            f"Import a plan from .csv, .json or .dxf, not {suffix or 'a file without type'}."
+            f"Import a plan from .csv, .json or .dxf, not {suffix or 'a file without type'}. "
+            "A plan in Excel: File > Save As > CSV UTF-8, then import the .csv."
         )
+    raw = _read_plan_bytes(path)
+    if suffix == ".json":
+        halls, booths = _parse_json(raw, path.name)
+    else:
+        halls, booths = _parse_csv(raw, path.name)
     if not booths and not halls:
         raise PlanError(f"{path.name} holds no booths; nothing was imported.")
     return _apply(session, halls, booths)
 
 
-def _number(value: Any, where: str, column: str) -> float:
+def _read_plan_bytes(path: Path) -> bytes:
     try:
-        number = float(str(value).strip().replace(",", "."))
-    except (TypeError, ValueError):
-        raise PlanError(f"{where}: {column} must be a number of metres, not {value!r}.") from None
-    if not math.isfinite(number):
-        raise PlanError(f"{where}: {column} must be a number of metres, not {value!r}.")
+        size = path.stat().st_size
+        if size > MAX_PLAN_BYTES:
+            raise PlanError(
+                f"{path.name} is {size / 2**20:,.0f} MB; a plan file is at most "
+                f"{MAX_PLAN_BYTES / 2**20:,.0f} MB. Is it the right file?"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise PlanError(f"Cannot read {path}: {exc.strerror}. Check the path.") from exc
+    for signature, what in _SIGNATURES:
+        if raw.startswith(signature):
+            raise PlanError(
+                f"{path.name} is {what}, not a {path.suffix.lower()} plan. Pick the plan file, "
+                "or save the sheet from Excel as CSV UTF-8 (File > Save As) and import that."
+            )
+    if b"\x00" in raw[:4096] and not raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise PlanError(
+            f"{path.name} is not a text file (it holds binary data). Pick the plan's .csv or "
+            ".json file."
+        )
+    return raw
+
+
+def _shown(value: Any) -> str:
+    return repr(clip(value, 40)) if isinstance(value, str) else clip(repr(value), 40)
+
+
+def _number(value: Any, where: str, column: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise PlanError(f"{where}: {column} must be a number of metres, not {_shown(value)}.")
+    try:
+        number = float(str(value).strip().replace(",", ".")[:64])
+    except (TypeError, ValueError, OverflowError):
+        number = math.nan
+    if not math.isfinite(number) or abs(number) > 1e6:
+        raise PlanError(f"{where}: {column} must be a number of metres, not {_shown(value)}.")
     return number
+
+
+def _text(value: Any, where: str, column: str) -> str | None:
+    """A one-line text field: strings and numbers only, cleaned (no control characters)."""
+    if value is None or isinstance(value, str | int | float) and not isinstance(value, bool):
+        return clean_text(value)
+    raise PlanError(f"{where}: {column} must be text, not {_shown(value)}.")
+
+
+def _code(value: Any, where: str, what: str, limit: int) -> str:
+    code = (_text(value, where, f"the {what} code") or "").upper()
+    if not code:
+        raise PlanError(f"{where}: the {what} has no code.")
+    if len(code) > limit:
+        raise PlanError(
+            f"{where}: the {what} code {_shown(code)} is longer than {limit} characters; "
+            f"use a short code like {'A-12' if what == 'booth' else 'A'}."
+        )
+    return code
 
 
 def _flag(value: Any) -> bool:
     if isinstance(value, bool):
         return value
-    return str(value or "").strip().lower() in _TRUE
+    if not isinstance(value, str | int | float):
+        return False
+    return str(value).strip().lower() in _TRUE
 
 
 def _kind(value: Any, where: str) -> BoothKind | None:
-    text = str(value or "").strip().lower()
+    text = (_text(value, where, "kind") or "").lower()
     if not text:
         return None
     try:
         return BoothKind(text)
     except ValueError:
         choices = ", ".join(k.value for k in BoothKind)
-        raise PlanError(f"{where}: kind {value!r} is unknown; use one of {choices}.") from None
+        raise PlanError(
+            f"{where}: kind {_shown(value)} is unknown; use one of {choices}."
+        ) from None
 
 
 def _booth_row(data: dict[str, Any], where: str, hall: str) -> _BoothRow:
-    code = str(data.get("code") or "").strip().upper()
-    if not code:
-        raise PlanError(f"{where}: the booth has no code.")
+    code = _code(data.get("code"), where, "booth", MAX_BOOTH_CODE)
     rect = Rect(
         _number(data.get("x_m"), where, "x_m"),
         _number(data.get("y_m"), where, "y_m"),
@@ -250,6 +327,9 @@ def _booth_row(data: dict[str, Any], where: str, hall: str) -> _BoothRow:
     )
     prominence = data.get("prominence")
     manual = _flag(data.get("prominence_manual"))
+    notes = data.get("notes")
+    if notes is not None and not isinstance(notes, str | int | float):
+        raise PlanError(f"{where}: notes must be text, not {_shown(notes)}.")
     value = (
         _number(prominence, where, "prominence")
         if manual and prominence not in ("", None)
@@ -267,80 +347,121 @@ def _booth_row(data: dict[str, Any], where: str, hall: str) -> _BoothRow:
         prominence_manual=value is not None,
         locked=_flag(data.get("locked")),
         excluded=_flag(data.get("excluded")),
-        notes=(str(data.get("notes") or "").strip() or None),
+        notes=clean_multiline(notes),
         near_entrance=(
             _flag(data.get("near_entrance")) if _flag(data.get("near_entrance_manual")) else None
         ),
     )
 
 
-def _parse_csv(text: str, name: str) -> tuple[dict[str, _HallRow], list[_BoothRow]]:
-    sample = text[:4096]
+def _parse_csv(raw: bytes, name: str) -> tuple[dict[str, _HallRow], list[_BoothRow]]:
     try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise PlanError(
-            f"{name} lacks the column(s) {', '.join(missing)}; the first line must name "
-            f"them (export a plan to see the format)."
-        )
-    halls: dict[str, _HallRow] = {}
-    booths: list[_BoothRow] = []
-    for line, row in enumerate(reader, start=2):
-        data = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
-        if not any(str(v or "").strip() for v in data.values()):
-            continue
-        where = f"{name} line {line}"
-        hall = str(data.get("hall") or "").strip().upper()
-        if not hall:
-            raise PlanError(f"{where}: the hall is empty.")
-        entry = halls.setdefault(hall, _HallRow(hall))
-        if data.get("hall_name"):
-            entry.name = str(data["hall_name"]).strip()
-        if data.get("hall_width_m"):
-            entry.width_m = _number(data["hall_width_m"], where, "hall_width_m")
-        if data.get("hall_depth_m"):
-            entry.depth_m = _number(data["hall_depth_m"], where, "hall_depth_m")
-        booths.append(_booth_row(data, where, hall))
+        text, _ = decode_csv(raw)
+        if has_bad_bytes(text):
+            bad = [
+                number
+                for number, record in csv_records(text, sniff_delimiter(text, ",;\t"))
+                if any(has_bad_bytes(cell) for cell in record)
+            ]
+            raise PlanError(f"{name}: {bad_rows_message(bad, None)}")
+        records = csv_records(text, sniff_delimiter(text, ",;\t"))
+        header: list[str] = []
+        for _, record in records:
+            header = [clean_text(cell.lower()) or "" for cell in record]
+            break
+        missing = [c for c in REQUIRED if c not in header]
+        if missing:
+            raise PlanError(
+                f"{name} lacks the column(s) {', '.join(missing)}; the first line must name "
+                f"them (export a plan to see the format)."
+            )
+        halls: dict[str, _HallRow] = {}
+        booths: list[_BoothRow] = []
+        for line, record in records:
+            if not any(cell.strip() for cell in record):
+                continue
+            # A short row leaves its last columns empty; cells beyond the header are dropped.
+            pairs = zip(header, record, strict=False)
+            data = {key: unescape_formula(value) for key, value in pairs}
+            where = f"{name} line {line}"
+            _check_count(booths, where)
+            hall = _code(data.get("hall"), where, "hall", MAX_HALL_CODE)
+            entry = halls.setdefault(hall, _HallRow(hall))
+            if data.get("hall_name"):
+                entry.name = _text(data["hall_name"], where, "hall_name")
+            if data.get("hall_width_m"):
+                entry.width_m = _number(data["hall_width_m"], where, "hall_width_m")
+            if data.get("hall_depth_m"):
+                entry.depth_m = _number(data["hall_depth_m"], where, "hall_depth_m")
+            booths.append(_booth_row(data, where, hall))
+    except UnreadableFile as exc:
+        raise PlanError(f"{name}: {exc}") from exc
     return halls, booths
 
 
-def _parse_json(text: str, name: str) -> tuple[dict[str, _HallRow], list[_BoothRow]]:
+def _check_count(booths: list[_BoothRow], where: str) -> None:
+    if len(booths) >= MAX_BOOTHS:
+        raise PlanError(
+            f"{where}: the plan has more than {MAX_BOOTHS:,} booths; no fair has that many. "
+            "Is it the right file?"
+        )
+
+
+def _parse_json(raw: bytes, name: str) -> tuple[dict[str, _HallRow], list[_BoothRow]]:
     try:
+        text, _ = decode_csv(raw)
+    except UnreadableFile as exc:
+        raise PlanError(f"{name}: {exc}") from exc
+    try:
+        # The C decoder stops nesting at Python's recursion limit with a RecursionError.
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise PlanError(f"{name} is not valid JSON (line {exc.lineno}: {exc.msg}).") from None
+    except RecursionError:
+        raise PlanError(
+            f"{name} nests brackets deeper than a plan ever does; it is not a plan exported by "
+            'Expo Desk ({"halls": [...]}). Export a plan to see the format.'
+        ) from None
+    except ValueError as exc:  # a number of 5,000 digits
+        raise PlanError(f"{name} is not a plan ({clip(str(exc), 80)}).") from None
     if not isinstance(document, dict) or not isinstance(document.get("halls"), list):
         raise PlanError(f'{name} must hold {{"halls": [...]}} (export a plan to see the format).')
     halls: dict[str, _HallRow] = {}
     booths: list[_BoothRow] = []
     for h_index, hall in enumerate(document["halls"], start=1):
-        if not isinstance(hall, dict) or not str(hall.get("code") or "").strip():
-            raise PlanError(f"{name}: hall {h_index} has no code.")
-        code = str(hall["code"]).strip().upper()
+        if not isinstance(hall, dict):
+            raise PlanError(f"{name}: hall {h_index} is not an object with a code.")
+        code = _code(hall.get("code"), f"{name} hall {h_index}", "hall", MAX_HALL_CODE)
         where = f"{name} hall {code}"
-        entrances = hall.get("entrances")
         halls[code] = _HallRow(
             code,
-            hall.get("name"),
+            _text(hall.get("name"), where, "name"),
             _number(hall["width_m"], where, "width_m") if "width_m" in hall else None,
             _number(hall["depth_m"], where, "depth_m") if "depth_m" in hall else None,
-            [
-                [_number(p[0], where, "entrance"), _number(p[1], where, "entrance")]
-                for p in entrances
-            ]
-            if isinstance(entrances, list)
-            else None,
+            _json_entrances(hall.get("entrances"), where),
         )
-        for b_index, booth in enumerate(hall.get("booths") or [], start=1):
+        hall_booths = hall.get("booths") or []
+        if not isinstance(hall_booths, list):
+            raise PlanError(f"{where}: booths must be a list of booth objects.")
+        for b_index, booth in enumerate(hall_booths, start=1):
             if not isinstance(booth, dict):
                 raise PlanError(f"{where}: booth {b_index} is not an object.")
+            _check_count(booths, f"{where} booth {b_index}")
             booths.append(_booth_row(booth, f"{where} booth {b_index}", code))
     return halls, booths
+
+
+def _json_entrances(entrances: Any, where: str) -> list[list[float]] | None:
+    if entrances is None:
+        return None
+    if not isinstance(entrances, list) or len(entrances) > 100:
+        raise PlanError(f"{where}: entrances must be a list of [x, y] points in metres.")
+    points = []
+    for point in entrances:
+        if not isinstance(point, list) or len(point) != 2:
+            raise PlanError(f"{where}: entrance {_shown(point)} must be a point [x, y] in metres.")
+        points.append([_number(point[0], where, "entrance"), _number(point[1], where, "entrance")])
+    return points
 
 
 def _apply(session: Session, halls: dict[str, _HallRow], booths: list[_BoothRow]) -> ImportResult:
@@ -365,19 +486,22 @@ def _apply(session: Session, halls: dict[str, _HallRow], booths: list[_BoothRow]
             # The booths' extent and a 3 m aisle round about.
             width = width or math.ceil(max((r.rect.right for r in rows), default=10) + 3)
             depth = depth or math.ceil(max((r.rect.bottom for r in rows), default=10) + 3)
+        try:
+            check_hall_size(width, depth)
+        except PlanError as exc:
+            raise PlanError(f"Hall {code} of the plan: {exc}") from None
         for row in rows:
             if not row.rect.inside(width, depth):
                 raise PlanError(
                     f"{row.where}: booth {row.code} lies outside hall {code} "
                     f"({width:g} x {depth:g} m)."
                 )
-        for a in range(len(rows)):
-            for b in range(a + 1, len(rows)):
-                if rows[a].rect.overlaps(rows[b].rect):
-                    raise PlanError(
-                        f"{rows[b].where}: booth {rows[b].code} overlaps {rows[a].code} "
-                        f"({rows[a].where})."
-                    )
+        overlap = first_overlap([row.rect for row in rows])
+        if overlap is not None:
+            first, second = rows[overlap[0]], rows[overlap[1]]
+            raise PlanError(
+                f"{second.where}: booth {second.code} overlaps {first.code} ({first.where})."
+            )
         if hall is None:
             order = len(existing) + created_halls
             hall = Hall(

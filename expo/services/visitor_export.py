@@ -20,6 +20,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
+from expo.exports.safe_cells import append_row
 from expo.models import Visitor, VisitorSource, VisitorType
 from expo.permissions import Permission, permit
 from expo.progress import Progress
@@ -144,7 +145,8 @@ def export_visitors(
         if count % _CHUNK == 0:
             progress.check()
             progress.update(count, total)
-        sheet.append(
+        append_row(
+            sheet,
             [
                 visitor.id,
                 visitor.name,
@@ -159,7 +161,7 @@ def export_visitors(
                 _SOURCE_NAMES.get(visitor.source, str(visitor.source)),
                 "是" if visitor.consent_share else "否",
                 visitor.created_at.replace(tzinfo=None) if visitor.created_at else None,
-            ]
+            ],
         )
         count += 1
     temporary = path.with_name(path.name + ".part")

@@ -43,7 +43,7 @@ from expo.importing.columns import (
     map_headers,
     parse_mapping_override,
 )
-from expo.importing.reader import Row, Table, read_table
+from expo.importing.reader import BAD_ROW_REASON, Row, Table, read_table
 from expo.importing.records import Rejection, VisitorDetails, VisitorRecord, parse_row
 from expo.models import ImportBatch, Visitor, VisitorSearchKey, VisitorSource, VisitorType
 from expo.models.base import table_of
@@ -53,6 +53,7 @@ from expo.progress import Progress
 from expo.services.events import StationRef, ensure_station
 from expo.services.visitor_index import index_companies
 from expo.storage_errors import storage_errors
+from expo.text.clean import clip
 from expo.text.phones import phone_tail
 from expo.text.pinyin import name_keys
 
@@ -140,17 +141,25 @@ def prepare_table(
 
 
 def prepare_import(
-    path: str | Path, override: Mapping[str, Field | None] | str | None = None
+    path: str | Path,
+    override: Mapping[str, Field | None] | str | None = None,
+    *,
+    skip_bad_rows: bool = False,
 ) -> PreparedImport:
-    """Read ``path`` (XLSX, XLS, ODS or CSV) and map its columns."""
+    """Read ``path`` (XLSX, XLS, ODS or CSV) and map its columns. ``skip_bad_rows``: rows of a
+    UTF-8 CSV with damaged bytes are reported as rejected instead of refusing the file."""
     path = Path(path)
-    return prepare_table(read_table(path), path.name, override)
+    return prepare_table(read_table(path, skip_bad_rows=skip_bad_rows), path.name, override)
 
 
 def check_mapping(prepared: PreparedImport) -> None:
     """Refuse a mapping that cannot find anyone: it needs a name and a phone or WeChat column."""
     fields = set(prepared.mapping.values())
-    shown = ", ".join(h for h in prepared.headers if h) or "none"
+    headers = [clip(h) for h in prepared.headers if h]
+    shown = ", ".join(headers[:20]) + (
+        f" and {len(headers) - 20} more" if len(headers) > 20 else ""
+    )
+    shown = shown or "none"
     if Field.NAME not in fields:
         raise ImportProblem(
             f"No column of {prepared.file_name} is recognised as the name (headers: {shown}). "
@@ -439,7 +448,12 @@ def import_visitors(
     notes_from = _trailing_note_start(rows)
 
     records: list[VisitorRecord] = []
-    rejected: list[RejectedRow] = []
+    header_number = prepared.header_row.number
+    rejected = [
+        RejectedRow(number, BAD_ROW_REASON)
+        for number in prepared.table.bad_rows
+        if number > header_number
+    ]
     warnings: list[RowWarning] = []
     ignored = 0
     for position, row in enumerate(rows):

@@ -107,6 +107,26 @@ def test_an_unreadable_file_says_why_and_offers_no_import(
     assert not dialog.import_button.isEnabled()
 
 
+def test_damaged_rows_of_a_utf8_csv_can_be_skipped(
+    qtbot, sync_ctx: AppContext, tmp_path: Path
+) -> None:
+    lines = ["姓名,手机"] + [f"张伟{i},1380013{i:04d}" for i in range(40)]
+    data = "\n".join(lines).encode("utf-8").replace("张伟7,".encode(), b"\xe5\xbc\xa0\xff7,")
+    path = tmp_path / "list.csv"
+    path.write_bytes(data)
+    dialog = ImportDialog(sync_ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.load(path)
+    qtbot.waitUntil(lambda: bool(dialog.message.text()))
+    assert "Row 9 of the CSV holds bytes that are not valid UTF-8" in dialog.message.text()
+    assert dialog.skip_button.isVisible() and not dialog.import_button.isEnabled()
+    dialog.skip_button.click()
+    qtbot.waitUntil(lambda: dialog.prepared is not None)
+    assert dialog.prepared.table.bad_rows == (9,)
+    assert not dialog.skip_button.isVisible() and dialog.import_button.isEnabled()
+
+
 def test_a_mapping_without_a_name_column_cannot_be_imported(
     qtbot, sync_ctx: AppContext, tmp_path: Path
 ) -> None:

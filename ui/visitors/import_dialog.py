@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from expo.errors import ExpoError
 from expo.importing.columns import FIELD_LABELS, Field
+from expo.importing.reader import DamagedRows
 from expo.importing.records import Rejection, parse_row
 from expo.progress import Progress
 from expo.services.visitor_import import (
@@ -50,10 +51,12 @@ _REJECTED = QColor("#fde2e1")
 _ACCEPTED = QColor("#e6f4ea")
 
 
-def read_for_preview(path: str, progress: Progress) -> PreparedImport:
+def read_for_preview(
+    path: str, progress: Progress, *, skip_bad_rows: bool = False
+) -> PreparedImport:
     """Worker-thread task: read and map the file (the progress bar just shows activity)."""
     progress.update(0, None, Path(path).name)
-    prepared = prepare_import(path)
+    prepared = prepare_import(path, skip_bad_rows=skip_bad_rows)
     progress.check()
     return prepared
 
@@ -94,6 +97,12 @@ class ImportDialog(QDialog):
         self.import_button.setObjectName("importStart")
         self.import_button.setDefault(True)
         self.import_button.clicked.connect(lambda: self.start_import(dry_run=False))
+        # Offered when a UTF-8 CSV has a few damaged rows: read it again without them.
+        self.skip_button = QPushButton(self.tr("跳过损坏的行 Skip damaged rows"))
+        self.skip_button.setObjectName("importSkipDamaged")
+        self.skip_button.hide()
+        self.skip_button.clicked.connect(self._skip_damaged_rows)
+        self.path: str | None = None
         self.close_button = QPushButton(self.tr("关闭 Close"))
         self.close_button.clicked.connect(self.reject)
         for button in (self.check_button, self.import_button):
@@ -101,6 +110,7 @@ class ImportDialog(QDialog):
 
         buttons = QHBoxLayout()
         buttons.addWidget(self.message, 1)
+        buttons.addWidget(self.skip_button)
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.import_button)
         buttons.addWidget(self.close_button)
@@ -119,11 +129,13 @@ class ImportDialog(QDialog):
         layout.addLayout(buttons)
 
     # -- reading
-    def load(self, path: str | Path) -> None:
+    def load(self, path: str | Path, *, skip_bad_rows: bool = False) -> None:
         """Read ``path`` off the GUI thread, then show the preview."""
+        self.path = str(path)
+        self.skip_button.hide()
         self.file_label.setText(self.tr("Reading {name}…").format(name=Path(path).name))
         (
-            self.ctx.tasks.op(read_for_preview, str(path))
+            self.ctx.tasks.op(read_for_preview, str(path), skip_bad_rows=skip_bad_rows)
             .with_progress(self.tr("Reading {name}…").format(name=Path(path).name), self)
             .on_success(self.show_prepared)
             .on_failure(self._read_failed)
@@ -134,6 +146,11 @@ class ImportDialog(QDialog):
         self.prepared = None
         self.file_label.setText(self.tr("Cannot import this file"))
         self._show_message(str(exc), error=True)
+        self.skip_button.setVisible(isinstance(exc, DamagedRows))
+
+    def _skip_damaged_rows(self) -> None:
+        if self.path is not None:
+            self.load(self.path, skip_bad_rows=True)
 
     def show_prepared(self, prepared: PreparedImport) -> None:
         self.prepared = prepared
