@@ -72,7 +72,7 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> Output:
         assign_booths=args.assign_booths,
         booth_time_limit=args.booth_time_limit,
     )
-    result = build_demo(db, options, ctx.progress("demo"))
+    result = build_demo(db, options, ctx.progress("demo"), actor=ctx.actor())
     data = {"db": db.location, **asdict(result)}
     text = (
         f"Built the demo fair in {db.location}: {result.visitors} visitors, "

@@ -26,6 +26,7 @@ from expo.errors import ExpoError
 from expo.importing.columns import column_letter
 from expo.models import Category, Product
 from expo.progress import Progress
+from expo.unit_of_work import UnitOfWork
 from expo.services.catalogue import (
     PRODUCT_FIELDS,
     ProductDraft,
@@ -38,6 +39,7 @@ from expo.services.catalogue import (
     parse_moq,
     parse_name,
     parse_photo,
+    record_products,
     parse_price,
     parse_price_range,
     parse_sku,
@@ -276,7 +278,7 @@ def parse_catalogue_rows(
 
 
 def import_catalogue(
-    session: Session,
+    session: UnitOfWork,
     factory_id: int,
     path: Path | str,
     *,
@@ -287,7 +289,8 @@ def import_catalogue(
 
     Bad rows are reported and skipped; the good ones are created or updated. With ``dry_run``
     nothing is written and the result tells what would happen. A ``Cancelled`` from
-    ``progress.check()`` propagates: the caller's transaction rolls back.
+    ``progress.check()`` propagates: the caller's transaction rolls back. Records one
+    ``catalogue.imported`` event with the counts and the products written.
     """
     path = Path(path)
     progress = progress or Progress()
@@ -300,6 +303,7 @@ def import_catalogue(
         for p in session.scalars(select(Product).where(Product.factory_id == factory_id))
     }
     total = len(good)
+    written: list[Product] = []
     progress.update(0, total, "")
     for done, parsed in enumerate(good, start=1):
         product = existing.get(parsed.values["sku"].lower())
@@ -318,17 +322,31 @@ def import_catalogue(
                 apply_draft(product, draft)
                 session.add(product)
                 existing[draft.sku.lower()] = product
+                written.append(product)
         elif draft == ProductDraft(**{f.name: getattr(product, f.name) for f in fields(draft)}):
             result.unchanged += 1
         else:
             result.updated += 1
             if not dry_run:
                 apply_draft(product, draft)
+                written.append(product)
         if done % 200 == 0 or done == total:
             progress.update(done, total)
             progress.check()
     result.rejected.sort(key=lambda r: r.row)
     session.flush()
+    if not dry_run:
+        record_products(
+            session,
+            "catalogue.imported",
+            factory_id,
+            written,
+            file_name=path.name,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            rejected=len(result.rejected),
+        )
     return result
 
 

@@ -9,6 +9,7 @@ the row.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -20,11 +21,12 @@ from sqlalchemy.orm import Session
 
 from expo.badges.style import type_style
 from expo.errors import ExpoError
-from expo.models import CheckIn, CheckInKind, Event, Station, Visitor, VisitorType
+from expo.models import Badge, CheckIn, CheckInKind, Event, Station, Visitor, VisitorType
 from expo.models.base import table_of
 from expo.models.types import utcnow
 from expo.services.badges import BadgeStatus, FoundBy, issue_badge, resolve_badge
 from expo.services.events import StationRef
+from expo.unit_of_work import UnitOfWork
 
 
 class CheckInStatus(StrEnum):
@@ -141,6 +143,12 @@ _STATION_NAME = select(table_of(Station).c.name).where(
     table_of(Station).c.id == bindparam("station_id")
 )
 _INSERT_CHECK_IN = insert(_CHECK_IN)
+_BADGE = table_of(Badge)
+_UUIDS = (
+    select(_VISITOR.c.uuid, _BADGE.c.uuid)
+    .select_from(_BADGE.join(_VISITOR, _VISITOR.c.id == _BADGE.c.visitor_id))
+    .where(_BADGE.c.id == bindparam("badge_id"))
+)
 
 
 def _card(session: Session, visitor_id: int) -> VisitorCard | None:
@@ -161,8 +169,12 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def check_in(session: Session, payload: str, station: StationRef) -> CheckInResult:
-    """Check in whoever ``payload`` (a scanned badge code or registration number) stands for."""
+def check_in(
+    session: UnitOfWork, payload: str, station: StationRef | None = None
+) -> CheckInResult:
+    """Check in whoever ``payload`` (a scanned badge code or registration number) stands for,
+    at ``station`` (default: the unit of work's). Records ``checkin.recorded``; a refused scan
+    records nothing."""
     lookup = resolve_badge(session, payload)
     if lookup.status in (BadgeStatus.INVALID, BadgeStatus.UNKNOWN):
         status = CheckInStatus(lookup.status.value)
@@ -189,7 +201,9 @@ def check_in(session: Session, payload: str, station: StationRef) -> CheckInResu
     return _record(session, visitor, badge_id, station, lookup.found_by)
 
 
-def check_in_visitor(session: Session, visitor_id: int, station: StationRef) -> CheckInResult:
+def check_in_visitor(
+    session: UnitOfWork, visitor_id: int, station: StationRef | None = None
+) -> CheckInResult:
     """Check in a visitor found by search or just registered as a walk-in (issues a badge)."""
     visitor = _card(session, visitor_id)
     if visitor is None:
@@ -199,20 +213,43 @@ def check_in_visitor(session: Session, visitor_id: int, station: StationRef) -> 
 
 
 def _record(
-    session: Session,
+    session: UnitOfWork,
     visitor: VisitorCard,
     badge_id: int,
-    station: StationRef,
+    station: StationRef | None,
     found_by: FoundBy,
 ) -> CheckInResult:
+    station = station or session.station()
     connection = session.connection()
     first = connection.execute(_FIRST_CHECK_IN, {"visitor_id": visitor.id}).first()
     kind = CheckInKind.RE_ENTRY if first is not None else CheckInKind.ENTRY
+    check_in_uuid = uuid.uuid4()
+    at = utcnow()
     inserted = connection.execute(
         _INSERT_CHECK_IN,
-        {"visitor_id": visitor.id, "station_id": station.id, "badge_id": badge_id, "kind": kind},
+        {
+            "uuid": check_in_uuid,
+            "visitor_id": visitor.id,
+            "station_id": station.id,
+            "badge_id": badge_id,
+            "kind": kind,
+            "at": at,
+            "created_at": at,
+            "updated_at": at,
+        },
     )
     check_in_id: int = inserted.inserted_primary_key[0]  # type: ignore[index]
+    visitor_uuid, badge_uuid = connection.execute(_UUIDS, {"badge_id": badge_id}).one()
+    session.record(
+        "checkin.recorded",
+        [check_in_uuid, visitor_uuid, badge_uuid],
+        check_in_uuid=check_in_uuid,
+        visitor_uuid=visitor_uuid,
+        badge_uuid=badge_uuid,
+        kind=kind,
+        at=at,
+        found_by=found_by,
+    )
     if first is None:
         return CheckInResult(
             CheckInStatus.OK,
@@ -244,8 +281,13 @@ def _record(
     )
 
 
-def undo_check_in(session: Session, check_in_id: int, station: StationRef) -> UndoResult:
-    """Mark one check-in of this station as undone (a wrong person, a double scan)."""
+def undo_check_in(
+    session: UnitOfWork, check_in_id: int, station: StationRef | None = None
+) -> UndoResult:
+    """Mark one check-in of this station as undone (a wrong person, a double scan).
+
+    Records ``checkin.undone``."""
+    station = station or session.station()
     row = session.get(CheckIn, check_in_id)
     if row is None:
         raise CannotUndo(f"No check-in {check_in_id}; nothing was undone.")
@@ -257,11 +299,21 @@ def undo_check_in(session: Session, check_in_id: int, station: StationRef) -> Un
     session.flush()
     visitor = _card(session, row.visitor_id)
     assert visitor is not None
+    visitor_uuid = session.scalar(select(Visitor.uuid).where(Visitor.id == row.visitor_id))
+    session.record(
+        "checkin.undone",
+        [row.uuid, visitor_uuid],
+        check_in_uuid=row.uuid,
+        visitor_uuid=visitor_uuid,
+        kind=row.kind,
+        at=row.undone_at,
+    )
     return UndoResult(row.id, visitor, row.kind)
 
 
-def undo_last_check_in(session: Session, station: StationRef) -> UndoResult:
+def undo_last_check_in(session: UnitOfWork, station: StationRef | None = None) -> UndoResult:
     """Undo this station's most recent check-in that is still standing."""
+    station = station or session.station()
     last_id = session.scalar(
         select(CheckIn.id)
         .where(CheckIn.station_id == station.id, CheckIn.undone_at.is_(None))

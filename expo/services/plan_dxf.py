@@ -27,6 +27,7 @@ from expo.booths.geometry import Rect
 from expo.models import Booth, Hall
 from expo.services.hall_plans import PlanError
 from expo.services.plan_files import ImportResult, _apply, _BoothRow, _HallRow
+from expo.unit_of_work import UnitOfWork
 
 BOOTH_LAYERS = ("BOOTHS", "BOOTH", "展位")
 HALL_LAYERS = ("HALL", "HALLS", "展馆")
@@ -74,7 +75,7 @@ class _Outline:
 
 
 def import_plan_dxf(
-    session: Session,
+    session: UnitOfWork,
     path: Path,
     hall_code: str | None,
     *,
@@ -185,7 +186,7 @@ def import_plan_dxf(
             )
         )
     hall_row = _HallRow(code, None, round(width, 3), round(depth, 3), None)
-    result = _apply(session, {code: hall_row}, rows)
+    result = _apply(session, {code: hall_row}, rows, source=name)
     return DxfImportResult(
         result.halls_created,
         result.booths_created,

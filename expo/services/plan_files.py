@@ -30,13 +30,15 @@ from sqlalchemy.orm import Session
 from expo.booths.geometry import Rect
 from expo.hall_layout import booth_kind
 from expo.models import Booth, BoothKind, Hall
+from expo.unit_of_work import UnitOfWork
 from expo.services.hall_plans import (
     BOOTH_COLUMNS,
     MIN_BOOTH_M,
     PlanError,
     list_booths,
     list_halls,
-    refresh_prominence,
+    booth_state,
+    derive_hall_flags,
 )
 
 CSV_COLUMNS = ("hall", *BOOTH_COLUMNS, "hall_name", "hall_width_m", "hall_depth_m")
@@ -179,12 +181,12 @@ def plan_as_csv(session: Session) -> str:
 
 
 def import_plan(
-    session: Session, path: Path, *, hall: str | None = None, layer: str | None = None
+    session: UnitOfWork, path: Path, *, hall: str | None = None, layer: str | None = None
 ) -> ImportResult:
     """Read a plan file (.csv, .json or .dxf) into the event, all or nothing.
 
     A DXF drawing holds one hall's outlines: ``hall`` names it, ``layer`` the booth layer
-    (see expo.services.plan_dxf).
+    (see expo.services.plan_dxf). Records one ``booth.plan_imported`` event.
     """
     if path.suffix.lower() == ".dxf":
         from expo.services.plan_dxf import import_plan_dxf
@@ -206,7 +208,7 @@ def import_plan(
         )
     if not booths and not halls:
         raise PlanError(f"{path.name} holds no booths; nothing was imported.")
-    return _apply(session, halls, booths)
+    return _apply(session, halls, booths, source=path.name)
 
 
 def _number(value: Any, where: str, column: str) -> float:
@@ -341,7 +343,13 @@ def _parse_json(text: str, name: str) -> tuple[dict[str, _HallRow], list[_BoothR
     return halls, booths
 
 
-def _apply(session: Session, halls: dict[str, _HallRow], booths: list[_BoothRow]) -> ImportResult:
+def _apply(
+    session: UnitOfWork,
+    halls: dict[str, _HallRow],
+    booths: list[_BoothRow],
+    *,
+    source: str = "",
+) -> ImportResult:
     seen: dict[str, str] = {}
     for row in booths:
         if row.code in seen:
@@ -441,5 +449,20 @@ def _apply(session: Session, halls: dict[str, _HallRow], booths: list[_BoothRow]
             updated += 1
     session.flush()
     for hall_id in imported_halls:
-        refresh_prominence(session, hall_id)
+        derive_hall_flags(session, hall_id)
+    session.record(
+        "booth.plan_imported",
+        file_name=source,
+        halls=sorted(halls),
+        halls_created=created_halls,
+        booths_created=created,
+        booths_updated=updated,
+        booths_removed=removed,
+        booths=[
+            booth_state(b)
+            for b in session.scalars(
+                select(Booth).where(Booth.hall_id.in_(imported_halls)).order_by(Booth.id)
+            )
+        ],
+    )
     return ImportResult(created_halls, created, updated, removed, halls=tuple(halls))

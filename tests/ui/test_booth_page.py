@@ -22,6 +22,7 @@ from ui.booth.page import BoothPage
 from ui.context import AppContext
 from ui.ops import TaskRunner
 from ui.settings import BOOTH_FACTORY, STATION_NAME
+from tests.actors import OFFICE
 
 
 @pytest.fixture
@@ -169,7 +170,7 @@ def test_the_booth_page_on_the_demo_fair(qtbot, demo_ctx, artifacts_dir: Path) -
     from expo.services.badges import code_for_visitor
     from expo.services.factories import list_factories
 
-    with demo_ctx.db.begin() as session:
+    with demo_ctx.db.write(OFFICE) as session:
         factory = list_factories(session, top100=True)[0]
         visitor = session.scalar(select(Visitor).where(Visitor.consent_share.is_(True)))
         code = code_for_visitor(session, visitor.id)
@@ -268,7 +269,7 @@ def test_the_visitor_type_tag_is_readable_for_every_type(
     """The tag's text is white or black by contrast: light types (other's grey) get black."""
     seen = set()
     for visitor_type in VisitorType:
-        with empty_db.begin() as session:
+        with empty_db.write(OFFICE) as session:
             session.get(Visitor, fair.consenting).visitor_type = visitor_type
         _scan(qtbot, page, fair.code_consenting)
         tag = page.buyer_type

@@ -17,11 +17,12 @@ from ui.booths.view import Tool
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.ops import TaskRunner
+from tests.actors import OFFICE
 
 
 @pytest.fixture
 def hall_ctx(empty_db, settings) -> AppContext:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         create_hall(session, "A", "A馆", 60, 30, entrances=[[30, 30]])
     return AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
 

@@ -31,6 +31,7 @@ from ui.settings import (
     PRINT_ON_CHECK_IN,
     STATION_NAME,
 )
+from tests.actors import OFFICE
 
 
 class RecordingSound:
@@ -43,7 +44,7 @@ class RecordingSound:
 
 @pytest.fixture
 def visitors(empty_db) -> dict[str, int]:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         return {
             "zhang": add_visitor(
                 session, "张伟", "义乌小商品贸易有限公司", VisitorType.LIVESTREAMER, "FD260000001"
@@ -70,7 +71,7 @@ def desk(qtbot, empty_db, settings, visitors, tmp_path: Path) -> DeskPage:
 
 
 def _code(db, visitor_id: int) -> str:  # noqa: ANN001
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         return code_for_visitor(session, visitor_id)
 
 
@@ -120,7 +121,7 @@ def test_tampered_and_revoked_codes_show_red(qtbot, desk: DeskPage, empty_db, vi
     desk.scan.finish_scan()
     assert desk.result.status is CheckInStatus.INVALID
     assert _close(_panel_colour(desk), RED)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         reissue_badge(session, visitors["li"])
     desk.scan.setText(code)
     desk.scan.finish_scan()

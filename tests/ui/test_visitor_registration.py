@@ -26,6 +26,7 @@ from ui.visitors.import_dialog import ImportDialog
 from ui.visitors.page import VisitorsPage
 from ui.visitors.search_box import VisitorSearchBox
 from ui.visitors.walkin_form import WalkInForm
+from tests.actors import OFFICE
 
 
 def _visitor_count(ctx: AppContext) -> int:
@@ -285,7 +286,7 @@ def test_cancel_during_an_import_on_the_real_thread_pool_leaves_the_event_as_it_
 ) -> None:
     # The real pool: reading and importing run on worker threads, results come back queued.
     ctx = AppContext(db=empty_db, tasks=TaskRunner(QThreadPool()), settings=settings)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         known = add_visitor(session, "张伟", None, phone="+8613800138000")
     keys_before = _search_key_count(ctx)
     rows = [["姓名", "手机", "公司"], ["张伟", "13800138000", "义乌小商品"]] + [

@@ -22,6 +22,7 @@ from expo.services.checkin import (
 )
 from expo.services.events import ensure_station
 from tests.people import add_visitor
+from tests.actors import OFFICE
 
 
 def _rows(session) -> int:  # noqa: ANN001
@@ -29,7 +30,7 @@ def _rows(session) -> int:  # noqa: ANN001
 
 
 def test_first_scan_is_ok_second_is_already_with_time_and_desk(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk1 = ensure_station(session, "Desk 1")
         desk2 = ensure_station(session, "Desk 2")
         visitor_id = add_visitor(session, "李娜", "宁波家居", registration_no="FD26001")
@@ -54,7 +55,7 @@ def test_first_scan_is_ok_second_is_already_with_time_and_desk(empty_db) -> None
 
 
 def test_a_re_entry_is_logged_not_refused(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         code = code_for_visitor(session, add_visitor(session))
         for _ in range(3):
@@ -73,7 +74,7 @@ def test_a_re_entry_is_logged_not_refused(empty_db) -> None:
     ],
 )
 def test_refused_scans_write_nothing(empty_db, payload: str, status: CheckInStatus) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         add_visitor(session)
         result = check_in(session, payload, desk)
@@ -84,7 +85,7 @@ def test_refused_scans_write_nothing(empty_db, payload: str, status: CheckInStat
 
 
 def test_an_edited_code_is_invalid_and_a_revoked_one_is_revoked(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         visitor_id = add_visitor(session, "王芳")
         code = code_for_visitor(session, visitor_id)
@@ -98,7 +99,7 @@ def test_an_edited_code_is_invalid_and_a_revoked_one_is_revoked(empty_db) -> Non
 
 
 def test_the_registration_number_checks_in_and_issues_a_badge(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         visitor_id = add_visitor(session, registration_no="FD260000042")
         result = check_in(session, "FD260000042", desk)
@@ -109,7 +110,7 @@ def test_the_registration_number_checks_in_and_issues_a_badge(empty_db) -> None:
 
 
 def test_undo_marks_exactly_one_check_in(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         codes = [code_for_visitor(session, add_visitor(session, f"访客{i}")) for i in range(3)]
         results = [check_in(session, code, desk) for code in codes]
@@ -134,7 +135,7 @@ def test_undo_marks_exactly_one_check_in(empty_db) -> None:
 
 
 def test_undo_belongs_to_the_desk_that_checked_in(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk1 = ensure_station(session, "Desk 1")
         desk2 = ensure_station(session, "Desk 2")
         result = check_in(session, code_for_visitor(session, add_visitor(session)), desk1)
@@ -145,7 +146,7 @@ def test_undo_belongs_to_the_desk_that_checked_in(empty_db) -> None:
 
 
 def test_a_visitor_found_by_search_is_checked_in_with_a_new_badge(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         visitor_id = add_visitor(session, "陈静")
         result = check_in_visitor(session, visitor_id, desk)
@@ -158,18 +159,18 @@ def test_a_visitor_found_by_search_is_checked_in_with_a_new_badge(empty_db) -> N
 
 @pytest.mark.postgres
 def test_check_in_runs_the_same_on_postgresql(pg_db: EventDatabase) -> None:
-    with pg_db.begin() as session:
+    with pg_db.write(OFFICE) as session:
         desk1 = ensure_station(session, "Desk 1")
         desk2 = ensure_station(session, "Desk 2")
         visitor_id = add_visitor(session, "周杰", "台北音乐", registration_no="FD26000009")
         code = code_for_visitor(session, visitor_id)
-    with pg_db.begin() as session:
+    with pg_db.write(OFFICE) as session:
         assert check_in(session, code, desk1).status is CheckInStatus.OK
-    with pg_db.begin() as session:
+    with pg_db.write(OFFICE) as session:
         again = check_in(session, "fd26000009", desk2)
         assert again.status is CheckInStatus.ALREADY and again.first_station == "Desk 1"
         assert check_in(session, code[:-2], desk2).status is CheckInStatus.INVALID
-    with pg_db.begin() as session:
+    with pg_db.write(OFFICE) as session:
         undone = undo_last_check_in(session, desk2)
         assert undone.kind is CheckInKind.RE_ENTRY
         assert (
