@@ -37,11 +37,11 @@ from expo.models import (
 )
 from expo.models.base import table_of
 from expo.progress import Progress
-from expo.unit_of_work import UnitOfWork
 from expo.services.booth_assignment import AssignOptions, assign_booths
 from expo.services.events import create_event
 from expo.services.visitor_writer import insert_visitors, name_index
 from expo.text.pinyin import name_keys
+from expo.unit_of_work import UnitOfWork
 
 BATCH = 5000
 EVENT_START = dt.date(2026, 12, 18)

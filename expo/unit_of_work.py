@@ -83,7 +83,7 @@ class UnitOfWork(Session):
         self._guarded: list[dict[Any, Any]] = []  # info dicts of the connections it holds
 
     # -- what services use
-    def record(self, kind: str, subjects: Iterable[uuid.UUID | None] = (), **data: Any) -> None:
+    def record(self, kind: str, subjects: Iterable[uuid.UUID | None] = (), /, **data: Any) -> None:
         """Append one domain event (written at commit, in this transaction)."""
         self.events.append(
             PendingEvent(kind, tuple(s for s in subjects if s is not None), _jsonable(data))

@@ -12,8 +12,8 @@ from expo.models import Factory, VisitorType
 from expo.services.badges import code_for_visitor, reissue_badge
 from expo.services.catalogue import ProductDraft, list_products, save_catalogue
 from expo.services.leads import bind_booth_station
-from tests.people import add_visitor
 from tests.actors import OFFICE
+from tests.people import add_visitor
 
 
 @dataclass(frozen=True)

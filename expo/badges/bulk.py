@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from expo.actors import Actor, system_actor
 from expo.badges.layout import BadgeLayout
 from expo.badges.pdf import BadgePdf
-from expo.actors import Actor, system_actor
 from expo.db import EventDatabase
 from expo.errors import ExpoError
 from expo.progress import Progress

@@ -124,9 +124,7 @@ def run_pdf(args: argparse.Namespace, ctx: CliContext) -> Output:
         selection=selection,
         per_file=args.per_file,
     )
-    result = make_badge_pdfs(
-        ctx.open_db(), request, ctx.progress("badges"), actor=ctx.actor()
-    )
+    result = make_badge_pdfs(ctx.open_db(), request, ctx.progress("badges"), actor=ctx.actor())
     files = "\n".join(f"  {path}" for path in result.files)
     return Output(result.as_dict(), f"Wrote {result.badges} badges ({result.layout}):\n{files}")
 

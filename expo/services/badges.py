@@ -268,9 +268,10 @@ def _issue_many(session: UnitOfWork, visitor_ids: Iterable[int]) -> None:
     last_serial: dict[int, int] = {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        existing.update(
-            session.execute(select(Visitor.id, Visitor.uuid).where(Visitor.id.in_(chunk))).tuples()
-        )
+        for visitor_id, visitor_uuid in session.execute(
+            select(Visitor.id, Visitor.uuid).where(Visitor.id.in_(chunk))
+        ):
+            existing[visitor_id] = visitor_uuid
         # A Result has .keys(): dict.update would take it for a mapping, so iterate.
         for visitor_id, serial in session.execute(
             select(Badge.visitor_id, func.max(Badge.serial))
@@ -278,7 +279,7 @@ def _issue_many(session: UnitOfWork, visitor_ids: Iterable[int]) -> None:
             .group_by(Badge.visitor_id)
         ):
             last_serial[visitor_id] = serial
-    rows = []
+    rows: list[dict[str, Any]] = []
     for visitor_id in wanted:
         if visitor_id not in existing:
             continue

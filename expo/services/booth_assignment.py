@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from expo.actors import Actor
 from expo.booths.geometry import EPS, Rect
 from expo.booths.solver import (
     BoothInput,
@@ -26,7 +27,6 @@ from expo.booths.solver import (
     greedy_baseline,
     solve,
 )
-from expo.actors import Actor
 from expo.db import EventDatabase
 from expo.errors import ExpoError
 from expo.models import RATING_DIMENSIONS, Booth, BoothExclusion, Factory, Hall

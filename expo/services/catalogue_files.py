@@ -26,7 +26,6 @@ from expo.errors import ExpoError
 from expo.importing.columns import column_letter
 from expo.models import Category, Product
 from expo.progress import Progress
-from expo.unit_of_work import UnitOfWork
 from expo.services.catalogue import (
     PRODUCT_FIELDS,
     ProductDraft,
@@ -39,12 +38,13 @@ from expo.services.catalogue import (
     parse_moq,
     parse_name,
     parse_photo,
-    record_products,
     parse_price,
     parse_price_range,
     parse_sku,
+    record_products,
 )
 from expo.services.factories import require_factory
+from expo.unit_of_work import UnitOfWork
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 HEADER_SEARCH_ROWS = 10

@@ -169,9 +169,7 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def check_in(
-    session: UnitOfWork, payload: str, station: StationRef | None = None
-) -> CheckInResult:
+def check_in(session: UnitOfWork, payload: str, station: StationRef | None = None) -> CheckInResult:
     """Check in whoever ``payload`` (a scanned badge code or registration number) stands for,
     at ``station`` (default: the unit of work's). Records ``checkin.recorded``; a refused scan
     records nothing."""

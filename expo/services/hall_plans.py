@@ -775,9 +775,7 @@ def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, An
     ]
 
 
-def _record_booths(
-    session: UnitOfWork, kind: str, booths: Sequence[Booth], **data: Any
-) -> None:
+def _record_booths(session: UnitOfWork, kind: str, booths: Sequence[Booth], **data: Any) -> None:
     factories = sorted({b.factory_id for b in booths if b.factory_id is not None})
     subjects = (
         session.scalars(select(Factory.uuid).where(Factory.id.in_(factories))).all()

@@ -406,11 +406,8 @@ def record_inquiry(
     inquiry.products = products
     session.add(inquiry)
     session.flush()
-    visitor_uuid, factory_uuid = session.execute(
-        select(Visitor.uuid, Factory.uuid).where(
-            Visitor.id == buyer.visitor_id, Factory.id == factory_id
-        )
-    ).one()
+    visitor_uuid = session.scalar(select(Visitor.uuid).where(Visitor.id == buyer.visitor_id))
+    factory_uuid = session.scalar(select(Factory.uuid).where(Factory.id == factory_id))
     session.record(
         "inquiry.recorded",
         [inquiry.uuid, lead.uuid, visitor_uuid, factory_uuid],

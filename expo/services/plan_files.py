@@ -30,16 +30,16 @@ from sqlalchemy.orm import Session
 from expo.booths.geometry import Rect
 from expo.hall_layout import booth_kind
 from expo.models import Booth, BoothKind, Hall
-from expo.unit_of_work import UnitOfWork
 from expo.services.hall_plans import (
     BOOTH_COLUMNS,
     MIN_BOOTH_M,
     PlanError,
-    list_booths,
-    list_halls,
     booth_state,
     derive_hall_flags,
+    list_booths,
+    list_halls,
 )
+from expo.unit_of_work import UnitOfWork
 
 CSV_COLUMNS = ("hall", *BOOTH_COLUMNS, "hall_name", "hall_width_m", "hall_depth_m")
 REQUIRED = ("hall", "code", "x_m", "y_m", "width_m", "depth_m")

@@ -17,13 +17,13 @@ from expo.errors import ExpoError
 from expo.models import Visitor, VisitorSource, VisitorType
 from expo.services.events import StationRef
 from expo.services.visitor_index import index_companies, refresh_search_keys, search_key_rows
-from expo.services.visitor_writer import insert_visitors
 from expo.services.visitor_search import (
     VisitorHit,
     get_visitor_hit,
     search_visitors,
     visitor_hits,
 )
+from expo.services.visitor_writer import insert_visitors
 from expo.text.clean import clean_text
 from expo.text.phones import normalise_phone
 from expo.text.visitor_types import visitor_type_from_label
@@ -158,8 +158,9 @@ def add_visitor(
         )
 
     station = station or session.station()
-    row = {
-        "uuid": uuid.uuid4(),
+    visitor_uuid = uuid.uuid4()
+    row: dict[str, object] = {
+        "uuid": visitor_uuid,
         "name": name,
         "company": clean_text(new.company),
         "phone": phone,
@@ -177,9 +178,9 @@ def add_visitor(
     [visitor_id] = insert_visitors(session, [row])
     session.record(
         "visitor.registered",
-        [row["uuid"]],
+        [visitor_uuid],
         visitor=visitor_id,
-        visitor_uuid=row["uuid"],
+        visitor_uuid=visitor_uuid,
         source=VisitorSource.WALK_IN,
         forced=force,
         **{

@@ -21,15 +21,13 @@ with Core bulk statements (one ORM object a row is about ten times slower at 100
 from __future__ import annotations
 
 import gc
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import CursorResult, bindparam, func, insert, select, update
-from sqlalchemy import Table as SqlTable
+from sqlalchemy import CursorResult, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from expo.actors import Actor
@@ -45,15 +43,15 @@ from expo.importing.columns import (
 )
 from expo.importing.reader import Row, Table, read_table
 from expo.importing.records import Rejection, VisitorDetails, VisitorRecord, parse_row
-from expo.models import ImportBatch, Visitor, VisitorSearchKey, VisitorSource, VisitorType
+from expo.models import ImportBatch, Visitor, VisitorSource, VisitorType
 from expo.models.base import table_of
 from expo.models.types import utcnow
 from expo.progress import Progress
-from expo.unit_of_work import UnitOfWork
 from expo.services.events import StationRef
 from expo.services.visitor_index import index_companies
 from expo.services.visitor_writer import insert_visitors, next_visitor_ids
 from expo.text.phones import phone_tail
+from expo.unit_of_work import UnitOfWork
 
 _CHUNK = 500
 _INSERT_CHUNK = 2000

@@ -16,13 +16,13 @@ from sqlalchemy import select
 from expo.colors import contrast_ratio
 from expo.models import Inquiry, Lead, LeadRating, Station, StationKind, Visitor, VisitorType
 from expo.text.labels import VISITOR_TYPE_COLORS, visitor_type_label
+from tests.actors import OFFICE
 from tests.ui.helpers import ink_pixels, show_page
 from ui.booth.models import RATING_COLORS
 from ui.booth.page import BoothPage
 from ui.context import AppContext
 from ui.ops import TaskRunner
 from ui.settings import BOOTH_FACTORY, STATION_NAME
-from tests.actors import OFFICE
 
 
 @pytest.fixture

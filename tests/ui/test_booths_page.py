@@ -12,12 +12,12 @@ from sqlalchemy import select
 from expo.models import Booth, BoothKind, Factory
 from expo.services.booth_exports import TOP100_GOLD, lighten
 from expo.services.hall_plans import create_hall, list_booths
+from tests.actors import OFFICE
 from ui.booths.page import BoothsPage
 from ui.booths.view import Tool
 from ui.context import AppContext
 from ui.main_window import MainWindow
 from ui.ops import TaskRunner
-from tests.actors import OFFICE
 
 
 @pytest.fixture

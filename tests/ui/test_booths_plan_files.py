@@ -9,11 +9,11 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from expo.services.hall_plans import create_hall, list_booths, list_halls
+from tests.actors import OFFICE
 from ui.booths.page import BoothsPage
 from ui.booths.plan_io import DxfOptionsDialog, PlanImport, export_path
 from ui.context import AppContext
 from ui.ops import TaskRunner
-from tests.actors import OFFICE
 
 GOOD_CSV = """hall,code,x_m,y_m,width_m,depth_m,hall_width_m,hall_depth_m
 A,A-101,0,0,3,3,,

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from expo.models import Badge, BadgePrint, CheckIn, Visitor, VisitorType
 from expo.services.badges import code_for_visitor, reissue_badge
 from expo.services.checkin import CheckInStatus
+from tests.actors import OFFICE
 from tests.people import add_visitor
 from ui.context import AppContext
 from ui.desk.page import DeskPage
@@ -31,7 +32,6 @@ from ui.settings import (
     PRINT_ON_CHECK_IN,
     STATION_NAME,
 )
-from tests.actors import OFFICE
 
 
 class RecordingSound:

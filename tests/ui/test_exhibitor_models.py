@@ -8,10 +8,10 @@ from expo.services.catalogue import list_products
 from expo.services.events import list_categories
 from expo.services.factories import list_factories
 from expo.services.leads import InquiryDraft, booth_station, list_leads, record_inquiry
+from tests.actors import OFFICE
 from tests.fair import build_small_fair
 from ui.booth.models import LeadTableModel
 from ui.exhibitors.models import CatalogueTableModel, FactoryTableModel
-from tests.actors import OFFICE
 
 
 def test_models_pass_the_qt_model_tester(qtmodeltester, empty_db) -> None:

@@ -15,6 +15,7 @@ from expo.models import ImportBatch, Visitor, VisitorSearchKey
 from expo.progress import Cancelled
 from expo.services import visitor_import
 from expo.services.registry import search_visitors
+from tests.actors import OFFICE
 from tests.people import add_visitor
 from tests.registration_files import write_csv, write_messy_xlsx
 from tests.ui.helpers import shown
@@ -26,7 +27,6 @@ from ui.visitors.import_dialog import ImportDialog
 from ui.visitors.page import VisitorsPage
 from ui.visitors.search_box import VisitorSearchBox
 from ui.visitors.walkin_form import WalkInForm
-from tests.actors import OFFICE
 
 
 def _visitor_count(ctx: AppContext) -> int:

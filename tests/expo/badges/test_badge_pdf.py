@@ -25,9 +25,9 @@ from expo.models import VisitorType
 from expo.services.badges import badge_cards
 from expo.services.checkin import CheckInStatus, check_in
 from expo.services.events import ensure_station
+from tests.actors import OFFICE
 from tests.people import add_visitor
 from tests.tools import require_tool
-from tests.actors import OFFICE
 
 LONG_NAME = "欧阳娜娜娜娜娜娜娜娜娜娜娜娜娜娜"
 LONG_COMPANY = (

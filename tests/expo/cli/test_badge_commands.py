@@ -10,8 +10,8 @@ import pytest
 from expo.cli import main
 from expo.db import open_event
 from expo.services.events import create_event
-from tests.people import add_visitor
 from tests.actors import OFFICE
+from tests.people import add_visitor
 
 
 def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

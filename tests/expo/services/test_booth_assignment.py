@@ -24,8 +24,8 @@ from expo.services.booth_assignment import (
 )
 from expo.services.booth_exports import export_exhibitors_xlsx, export_plan_pdf
 from expo.services.hall_plans import update_booth
-from tests.tools import require_tool
 from tests.actors import OFFICE
+from tests.tools import require_tool
 
 
 def _placements(session) -> dict[int, list[Booth]]:
@@ -170,7 +170,10 @@ def test_placing_by_hand_checks_size_and_warns_about_competitors(demo_db) -> Non
         assign_by_hand(session, pair[1].id, [first.id])
     with demo_db.write(OFFICE) as session:
         update_booth(session, first.id, locked=True)
-    with pytest.raises(AssignmentError, match="locked in its booth"), demo_db.write(OFFICE) as session:
+    with (
+        pytest.raises(AssignmentError, match="locked in its booth"),
+        demo_db.write(OFFICE) as session,
+    ):
         assign_by_hand(session, pair[0].id, [third.id])
     with demo_db.session() as session:
         assert session.get(Booth, first.id).factory_id == pair[0].id

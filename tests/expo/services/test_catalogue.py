@@ -25,8 +25,8 @@ from expo.services.catalogue import (
     save_catalogue,
 )
 from expo.services.factories import FactoryNotFound
-from tests.fair import build_small_fair
 from tests.actors import OFFICE
+from tests.fair import build_small_fair
 
 
 def test_prices_are_exact_decimals_from_text_floats_and_full_width_digits() -> None:

@@ -19,8 +19,8 @@ from expo.services.catalogue_files import (
     header_field,
     import_catalogue,
 )
-from tests.fair import build_small_fair
 from tests.actors import OFFICE
+from tests.fair import build_small_fair
 
 
 def _write(path: Path, rows: list[list[object]]) -> Path:

@@ -21,8 +21,8 @@ from expo.services.checkin import (
     undo_last_check_in,
 )
 from expo.services.events import ensure_station
-from tests.people import add_visitor
 from tests.actors import OFFICE
+from tests.people import add_visitor
 
 
 def _rows(session) -> int:  # noqa: ANN001

@@ -7,8 +7,8 @@ from sqlalchemy import select
 
 from expo.models import Booth, Hall
 from expo.services.factories import UnknownCategory, get_factory, list_factories
-from tests.fair import build_small_fair
 from tests.actors import OFFICE
+from tests.fair import build_small_fair
 
 
 def test_factories_filter_by_top100_and_category_and_show_their_booths(empty_db) -> None:

@@ -18,8 +18,8 @@ from expo.services.leads import (
     record_inquiry,
     update_lead,
 )
-from tests.fair import build_small_fair
 from tests.actors import OFFICE
+from tests.fair import build_small_fair
 
 
 def _log_inquiries(db, fair) -> None:

@@ -26,8 +26,8 @@ from expo.services.leads import (
     record_inquiry,
     update_lead,
 )
-from tests.fair import build_small_fair
 from tests.actors import OFFICE
+from tests.fair import build_small_fair
 
 
 @pytest.fixture
