@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from expo.errors import ExpoError
 from expo.unit_of_work import ALLOW_WRITES, UnitOfWork, install_write_guard
 
 APP_NAME = "ExpoDesk"
+# What ``EventDatabase.read`` yields: the name ui/ uses for it (ui/ imports no SQLAlchemy).
+ReadSession = Session
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -169,8 +172,16 @@ class EventDatabase:
                 raise
 
     def session(self) -> Session:
-        """A session for reads (or for a caller that commits itself)."""
+        """A session for reads that need no actor (the event's name, a schema check)."""
         return self.session_factory()
+
+    @contextmanager
+    def read(self, actor: Actor) -> Iterator[Session]:
+        """A session for reads by ``actor``: services that read personal data check its role."""
+        from expo.permissions import bind_reader
+
+        with self.session_factory() as session:
+            yield bind_reader(session, actor)
 
     def checkpoint(self) -> None:
         """Fold SQLite's write-ahead log back into the file after a bulk write.
@@ -297,10 +308,29 @@ def open_event(location: str | Path, *, create: bool = False) -> EventDatabase:
             if path is not None:
                 _backup_sqlite(path, revision)
             upgrade(engine)
+        _move_badge_key_out(engine)
     except Exception:
         engine.dispose()
         raise
     return EventDatabase(url=url, engine=engine, session_factory=sessionmaker(engine))
+
+
+def _move_badge_key_out(engine: Engine) -> None:
+    """An event written before the key store keeps its badge key in the file: move it out."""
+    from sqlalchemy import text
+
+    from expo.keys import store_key
+
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT uuid, name, badge_secret FROM event WHERE badge_secret != '' LIMIT 1")
+        ).first()
+    if row is None:
+        return
+    event_uuid = row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(str(row[0]))
+    store_key(event_uuid, row[2], row[1])
+    with engine.begin() as connection, _writes_allowed(connection):
+        connection.execute(text("UPDATE event SET badge_secret = ''"))
 
 
 def _describe(url: URL) -> str:

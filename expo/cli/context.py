@@ -41,7 +41,10 @@ class Output:
 class CliContext:
     db_location: str | None
     json_output: bool
+    user: str | None = None
+    pin_stdin: bool = False
     _db: EventDatabase | None = field(default=None, repr=False)
+    _signed_in: Actor | None = field(default=None, repr=False)
 
     @property
     def location(self) -> str:
@@ -55,9 +58,10 @@ class CliContext:
         return self._db
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A session of the event database for a command that only reads."""
-        with self.open_db().session() as session:
+    def reading(self, station: str | None = None) -> Iterator[Session]:
+        """A session of the event database for a command that only reads, as its actor."""
+        actor = self.actor(station)
+        with self.open_db().read(actor) as session:
             yield session
 
     def actor(
@@ -67,12 +71,34 @@ class CliContext:
         *,
         factory: int | None = None,
     ) -> Actor:
-        """Who the command acts as: ``station`` (from --station), else $EXPO_STATION."""
+        """Who the command acts as: ``station`` (from --station, else $EXPO_STATION), and with
+        ``--user`` the signed-in person (their PIN checked once per command)."""
         name = (station or os.environ.get("EXPO_STATION") or DEFAULT_CLI_STATION).strip()
         if not name:
             raise ExpoError("A station needs a name (for example --station 'Desk 1').")
-        role = Role.ORGANISER if kind is StationKind.OFFICE else None
-        return Actor(station=name, kind=kind, role=role, factory_id=factory)
+        if self.user is None:
+            return Actor(station=name, kind=kind, factory_id=factory)
+        if self._signed_in is None:
+            from expo.services.users import check_pin
+
+            self._signed_in = check_pin(self.open_db(), self.user, self._pin(), name, kind)
+        signed = self._signed_in
+        if signed.role is Role.BOOTH:
+            kind = StationKind.BOOTH
+        return Actor(name, kind, signed.user, signed.role, signed.factory_id or factory)
+
+    def _pin(self) -> str:
+        if self.pin_stdin:
+            import sys
+
+            pin = sys.stdin.readline().rstrip("\r\n")
+        else:
+            pin = os.environ.get("EXPO_PIN", "")
+        if not pin:
+            raise ExpoError(
+                f"--user {self.user} needs the PIN: pipe it in with --pin-stdin, or set EXPO_PIN."
+            )
+        return pin
 
     @contextmanager
     def writing(

@@ -15,6 +15,7 @@ from expo.models.enums import (
 )
 from expo.models.event import Category, Event, Station
 from expo.models.inquiries import Inquiry, Lead, inquiry_product
+from expo.models.users import User
 from expo.models.visitors import (
     ImportBatch,
     Visitor,
@@ -46,6 +47,7 @@ __all__ = [
     "Product",
     "Station",
     "StationKind",
+    "User",
     "SyncedMixin",
     "Visitor",
     "VisitorCompany",
