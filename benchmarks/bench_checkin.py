@@ -21,7 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from sqlalchemy import select  # noqa: E402
 
-from benchmarks.common import percentile, report, summary  # noqa: E402
+from benchmarks.common import BENCH_ACTOR, percentile, report, summary  # noqa: E402
 from expo.db import EventDatabase, open_event  # noqa: E402
 from expo.demo import DemoOptions, build_demo  # noqa: E402
 from expo.models import Badge, CheckIn, CheckInKind, Visitor  # noqa: E402
@@ -35,7 +35,7 @@ SCANS = 3000
 def _build(folder: Path, visitors: int) -> tuple[EventDatabase, dict[int, str], list[str]]:
     db = open_event(folder / "bench.sqlite", create=True)
     build_demo(db, DemoOptions(visitors=visitors, factories=100, seed=11))
-    with db.begin() as session:
+    with db.write(BENCH_ACTOR) as session:
         ids = list(session.scalars(select(Visitor.id)))
         codes = {vid: code for vid, (_, code) in codes_for_visitors(session, ids).items()}
         numbers = list(
@@ -109,7 +109,7 @@ def _time_scans(
     samples = []
     for payload in payloads:
         start, start_cpu = time.perf_counter(), time.thread_time()
-        with db.begin() as session:
+        with db.write(BENCH_ACTOR) as session:
             fn(session, payload, station)
         samples.append((time.perf_counter() - start) * 1000)
         if cpu is not None:
@@ -120,7 +120,7 @@ def _time_scans(
 def bench_service(
     db: EventDatabase, codes: dict[int, str], numbers: list[str], visitors: int
 ) -> float:
-    with db.begin() as session:
+    with db.write(BENCH_ACTOR) as session:
         desk = ensure_station(session, "Bench desk")
         naive_desk = ensure_station(session, "Naive desk")
     warm = _scan_mix(codes, numbers, 200, seed=1)
@@ -175,7 +175,7 @@ def bench_page(db: EventDatabase, codes: dict[int, str], numbers: list[str], fol
         app.processEvents()
     print(f"   page wall {summary(samples)}")
     print(f"   page cpu  {summary(cpu)}")
-    with db.begin() as session:
+    with db.write(BENCH_ACTOR) as session:
         floor_desk = ensure_station(session, "Floor")
     service_floor = _time_scans(db, _scan_mix(codes, numbers, 400, seed=5), check_in, floor_desk)
     report(

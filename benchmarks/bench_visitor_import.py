@@ -18,7 +18,15 @@ from pathlib import Path
 from openpyxl import Workbook
 from sqlalchemy import select
 
-from benchmarks.common import int_options, new_event, report, scratch_folder, set_up, timed
+from benchmarks.common import (
+    BENCH_ACTOR,
+    int_options,
+    new_event,
+    report,
+    scratch_folder,
+    set_up,
+    timed,
+)
 from expo.db import EventDatabase
 from expo.demo import visitor_rows
 from expo.importing.records import Rejection, parse_row
@@ -98,7 +106,7 @@ def naive_seconds_per_row(db: EventDatabase, xlsx: Path, sample: int) -> float:
     rows = [row for row in prepared.data_rows() if not row.is_blank()][:sample]
 
     def run() -> None:
-        with db.begin() as session:
+        with db.write(BENCH_ACTOR) as session:
             station = ensure_station(session, "Naive")
             for row in rows:
                 record = parse_row(row, columns)

@@ -160,17 +160,6 @@ class EventDatabase:
         with UnitOfWork(bind=self.engine, actor=actor) as uow, uow.begin():
             yield uow
 
-    @contextmanager
-    def begin(self) -> Iterator[Session]:
-        """Legacy: a transaction with no actor. Being replaced by ``write(actor)``."""
-        with self.session_factory() as session, _writes_allowed(session.connection()):
-            try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
-
     def session(self) -> Session:
         """A session for reads that need no actor (the event's name, a schema check)."""
         return self.session_factory()

@@ -181,8 +181,8 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
     session._guarded.clear()
 
 
-# Refusing unguarded writes is switched on once every caller writes through a unit of work.
-STRICT = False
+# Every write goes through a unit of work: anything else is a programming error and raises.
+STRICT = True
 
 
 def install_write_guard(engine: Engine) -> None:
