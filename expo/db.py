@@ -160,6 +160,17 @@ class EventDatabase:
         with UnitOfWork(bind=self.engine, actor=actor) as uow, uow.begin():
             yield uow
 
+    @contextmanager
+    def dry_run(self, actor: Actor) -> Iterator[UnitOfWork]:
+        """A unit of work that is always rolled back: for a preview or a dry run that runs the
+        real write services and reports what they would change, leaving no row and no event."""
+        with UnitOfWork(bind=self.engine, actor=actor) as uow:
+            uow.begin()
+            try:
+                yield uow
+            finally:
+                uow.rollback()
+
     def session(self) -> Session:
         """A session for reads that need no actor (the event's name, a schema check)."""
         return self.session_factory()

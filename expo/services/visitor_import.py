@@ -674,24 +674,12 @@ def run_import(
     half-written). For worker threads: opens its own transaction."""
     if isinstance(actor, str):
         actor = Actor(actor.strip() or "Import")
-    try:
-        with _no_cyclic_gc(), db.write(actor) as uow, _large_page_cache(uow):
-            report = import_visitors(uow, prepared, progress)
-            if dry_run:
-                raise _DryRun(report)
-            if progress is not None:
-                progress.check()  # a Cancel pressed during the last writes still counts
-    except _DryRun as dry:
-        return _as_dry_run(dry.report)
-    return report
-
-
-class _DryRun(Exception):
-    """Raised inside the unit of work to roll a checked import back."""
-
-    def __init__(self, report: ImportReport) -> None:
-        super().__init__("dry run")
-        self.report = report
+    transaction = db.dry_run if dry_run else db.write
+    with _no_cyclic_gc(), transaction(actor) as uow, _large_page_cache(uow):
+        report = import_visitors(uow, prepared, progress)
+        if progress is not None and not dry_run:
+            progress.check()  # a Cancel pressed during the last writes still counts
+    return _as_dry_run(report) if dry_run else report
 
 
 @contextmanager

@@ -58,6 +58,7 @@ from expo.services import (
     plan_dxf,
     plan_files,
     registry,
+    users,
     visitor_edit,
     visitor_import,
 )
@@ -576,6 +577,37 @@ def _cases() -> list[Case]:
                 actor=OFFICE,
             ),
         ),
+        Case(
+            "users.add_user",
+            ("user.added",),
+            _in_uow(OFFICE, lambda uow, w: users.add_user(uow, "zhou.li", "organiser", "2468")),
+        ),
+        Case(
+            "users.sign_in",
+            ("user.sign_in_failed",),  # a wrong PIN: the failed try is saved and logged
+            _in_uow(
+                OFFICE,
+                lambda uow, w: users.sign_in(uow, "zhou.li", "0000", "Office", StationKind.OFFICE),
+            ),
+        ),
+        Case(
+            "users.sign_in",
+            ("user.signed_in",),
+            _in_uow(
+                OFFICE,
+                lambda uow, w: users.sign_in(uow, "zhou.li", "2468", "Office", StationKind.OFFICE),
+            ),
+        ),
+        Case(
+            "users.add_user",
+            ("user.added",),
+            _in_uow(OFFICE, lambda uow, w: users.add_user(uow, "ma.yun", "desk", "1357")),
+        ),
+        Case(
+            "users.disable_user",
+            ("user.disabled",),
+            _in_uow(OFFICE, lambda uow, w: users.disable_user(uow, "ma.yun")),
+        ),
     ]
 
 
@@ -718,6 +750,10 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "booth.factory_allowed": ("factory_uuid", "booth"),
     "booth.assignment_saved": ("placements", "assigned"),
     "booth.plan_imported": ("file_name", "booths_created", "booths"),
+    "user.added": ("name", "role"),
+    "user.disabled": ("name",),
+    "user.signed_in": ("name",),
+    "user.sign_in_failed": ("name", "tries"),
 }
 # The row each "<name>_uuid" field names, so the test can look it up.
 UUID_FIELDS = {
