@@ -4,7 +4,8 @@
 The functions here run on a worker thread (``ctx.tasks.op``), each with its own session. An
 import runs twice: first as a preview in a unit of work that is always rolled back
 (``db.dry_run``: the service checks the whole file and says what it would replace), then, once
-the organiser agreed, for real in one transaction. A bad file fails at the preview and nothing is written.
+the organiser agreed, for real in one transaction. A bad file fails at the preview and nothing
+is written.
 """
 
 from __future__ import annotations
