@@ -30,6 +30,7 @@ from expo.booths.solver import (
 from expo.db import EventDatabase
 from expo.errors import ExpoError
 from expo.models import RATING_DIMENSIONS, Booth, BoothExclusion, Factory, Hall
+from expo.permissions import Permission, permit
 from expo.progress import Progress
 from expo.unit_of_work import UnitOfWork
 
@@ -155,6 +156,7 @@ def assign_booths(
     """Propose (and with ``options.save`` write) the assignment of every factory to booths.
 
     Saving records one ``booth.assignment_saved`` event with every placement."""
+    permit(session, Permission.MANAGE_BOOTHS)
     options = options or AssignOptions()
     progress = progress or Progress()
     started = time.monotonic()
@@ -310,6 +312,7 @@ def assign_by_hand(
     booths that are not adjacent, less area than requested. A direct competitor next door is
     allowed but comes back as a warning, for the organiser to decide.
     """
+    permit(session, Permission.MANAGE_BOOTHS)
     factory = session.get(Factory, factory_id)
     if factory is None:
         raise AssignmentError(f"No factory with id {factory_id}.")
@@ -432,6 +435,7 @@ def _code(booth: Booth) -> str:
 
 def unassign_booth(session: UnitOfWork, booth_id: int) -> None:
     """Take the factory off this booth (and off the rest of its run)."""
+    permit(session, Permission.MANAGE_BOOTHS)
     booth = session.get(Booth, booth_id)
     if booth is None:
         raise AssignmentError(f"No booth with id {booth_id}.")
@@ -460,6 +464,7 @@ def exclude_factory(
     session: UnitOfWork, factory_id: int, booth_id: int, reason: str | None = None
 ) -> None:
     """The organiser's rule: never this factory in this booth (it loses the booth now if held)."""
+    permit(session, Permission.MANAGE_BOOTHS)
     factory = session.get(Factory, factory_id)
     booth = session.get(Booth, booth_id)
     if factory is None or booth is None:
@@ -483,6 +488,7 @@ def exclude_factory(
 
 def allow_factory(session: UnitOfWork, factory_id: int, booth_id: int) -> None:
     """Lift the organiser's exclusion of this factory from this booth."""
+    permit(session, Permission.MANAGE_BOOTHS)
     exclusion = session.get(BoothExclusion, (factory_id, booth_id))
     if exclusion is not None:
         session.delete(exclusion)

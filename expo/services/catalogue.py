@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
 from expo.models import Factory, Product, inquiry_product
+from expo.permissions import Permission, permit
 from expo.services.factories import category_codes, require_factory
 from expo.unit_of_work import UnitOfWork
 
@@ -415,6 +416,7 @@ def save_catalogue(
     its fields)`` and the ids of products to delete. Checks everything first; on any problem
     raises ``CatalogueError`` listing them all and writes nothing. Records one
     ``catalogue.saved`` event with the products' new fields and the deleted ones."""
+    permit(session, Permission.MANAGE_CATALOGUE, factory_id)
     require_factory(session, factory_id)
     existing = {
         p.id: p for p in session.scalars(select(Product).where(Product.factory_id == factory_id))

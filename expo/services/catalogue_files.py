@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from expo.errors import ExpoError
 from expo.importing.columns import column_letter
 from expo.models import Category, Product
+from expo.permissions import Permission, permit
 from expo.progress import Progress
 from expo.services.catalogue import (
     PRODUCT_FIELDS,
@@ -292,6 +293,7 @@ def import_catalogue(
     ``progress.check()`` propagates: the caller's transaction rolls back. Records one
     ``catalogue.imported`` event with the counts and the products written.
     """
+    permit(session, Permission.MANAGE_CATALOGUE, factory_id)
     path = Path(path)
     progress = progress or Progress()
     require_factory(session, factory_id)

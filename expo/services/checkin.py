@@ -24,6 +24,7 @@ from expo.errors import ExpoError
 from expo.models import Badge, CheckIn, CheckInKind, Event, Station, Visitor, VisitorType
 from expo.models.base import table_of
 from expo.models.types import utcnow
+from expo.permissions import Permission, permit
 from expo.services.badges import BadgeStatus, FoundBy, issue_badge, resolve_badge
 from expo.services.events import StationRef
 from expo.unit_of_work import UnitOfWork
@@ -173,6 +174,7 @@ def check_in(session: UnitOfWork, payload: str, station: StationRef | None = Non
     """Check in whoever ``payload`` (a scanned badge code or registration number) stands for,
     at ``station`` (default: the unit of work's). Records ``checkin.recorded``; a refused scan
     records nothing."""
+    permit(session, Permission.CHECK_IN)
     lookup = resolve_badge(session, payload)
     if lookup.status in (BadgeStatus.INVALID, BadgeStatus.UNKNOWN):
         status = CheckInStatus(lookup.status.value)
@@ -203,6 +205,7 @@ def check_in_visitor(
     session: UnitOfWork, visitor_id: int, station: StationRef | None = None
 ) -> CheckInResult:
     """Check in a visitor found by search or just registered as a walk-in (issues a badge)."""
+    permit(session, Permission.CHECK_IN)
     visitor = _card(session, visitor_id)
     if visitor is None:
         raise ExpoError(f"No visitor with id {visitor_id}. Search again.")
@@ -285,6 +288,7 @@ def undo_check_in(
     """Mark one check-in of this station as undone (a wrong person, a double scan).
 
     Records ``checkin.undone``."""
+    permit(session, Permission.CHECK_IN)
     station = station or session.station()
     row = session.get(CheckIn, check_in_id)
     if row is None:

@@ -37,6 +37,7 @@ from expo.models import (
     inquiry_product,
 )
 from expo.models.types import UTCDateTime, utcnow
+from expo.permissions import Permission, permit
 from expo.services.badges import BadgeStatus, resolve_badge
 from expo.services.events import StationRef
 from expo.services.factories import require_factory
@@ -272,6 +273,7 @@ def booth_station(session: UnitOfWork, name: str, factory_id: int) -> StationRef
 def identify_buyer(session: Session, factory_id: int, payload: str) -> BuyerCard:
     """The buyer a scanned badge (or typed registration number) belongs to, checked offline
     against the event's key; raises ``BadgeRefused`` for an invalid, unknown or revoked one."""
+    permit(session, Permission.RECORD_INQUIRY, factory_id)
     require_factory(session, factory_id)
     lookup = resolve_badge(session, payload)
     if lookup.status != BadgeStatus.OK or lookup.visitor_id is None:
@@ -368,6 +370,7 @@ def record_inquiry(
     this factory is found or created; its rating and follow-up date follow the newest inquiry
     that gives one. ``station`` defaults to the unit of work's. Records ``inquiry.recorded``.
     """
+    permit(session, Permission.RECORD_INQUIRY, factory_id)
     station = station or session.station()
     check_station_acts_for(station, factory_id)
     buyer = identify_buyer(session, factory_id, payload)
@@ -461,6 +464,7 @@ def update_lead(
     refused exactly like a lead that does not exist, so its existence does not leak either.
     Records ``lead.updated`` with each field's old and new value.
     """
+    permit(session, Permission.RECORD_INQUIRY, acting_factory)
     station = station or session.station()
     check_station_acts_for(station, acting_factory)
     require_factory(session, acting_factory)
@@ -503,6 +507,7 @@ def list_inquiries(
     session: Session, factory_id: int, *, lead_id: int | None = None
 ) -> list[InquiryRecord]:
     """The acting factory's inquiries, newest first (one lead's with ``lead_id``)."""
+    permit(session, Permission.READ_LEADS, factory_id)
     require_factory(session, factory_id)
     query = (
         select(Inquiry, Visitor, Station.name)
@@ -553,6 +558,7 @@ def list_leads(
     session: Session, factory_id: int, *, lead_id: int | None = None
 ) -> list[LeadSummary]:
     """The acting factory's leads, the most recently active first (one lead with ``lead_id``)."""
+    permit(session, Permission.READ_LEADS, factory_id)
     require_factory(session, factory_id)
     # type_coerce: SQLite hands MIN/MAX of a datetime back as text; the column type reads it.
     stats = (

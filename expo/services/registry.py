@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
 from expo.models import Visitor, VisitorSource, VisitorType
+from expo.permissions import Permission, permit
 from expo.services.events import StationRef
 from expo.services.visitor_index import index_companies, refresh_search_keys, search_key_rows
 from expo.services.visitor_search import (
@@ -121,6 +122,7 @@ def add_visitor(
     ``DuplicateVisitor`` with the existing visitor, unless ``force``. Records
     ``visitor.registered`` with the visitor's details.
     """
+    permit(session, Permission.REGISTER_VISITOR)
     name = clean_text(new.name)
     if name is None:
         raise InvalidVisitor("The visitor needs a name: type it as on their ID or business card.")

@@ -69,7 +69,8 @@ from expo.unit_of_work import UnitOfWork
 from tests.actors import DESK, OFFICE
 from tests.fair import SmallFair, build_small_fair
 
-BOOTH = Actor("Booth A-01", StationKind.BOOTH, user="wang.lei", role=Role.BOOTH)
+# The small fair's first factory (id 1 in the scenario's new database) at its booth.
+BOOTH = Actor("Booth A-01", StationKind.BOOTH, user="wang.lei", role=Role.BOOTH, factory_id=1)
 
 
 @dataclass
@@ -152,6 +153,11 @@ def _dxf(world: World) -> Path:
     path = world.folder / "hall-d.dxf"
     doc.saveas(path)
     return path
+
+
+def _build_fair(world: World) -> None:
+    world.fair = build_small_fair(world.db)
+    assert world.fair.factory_a == BOOTH.factory_id
 
 
 def _booth_id(world: World, name: str) -> int:
