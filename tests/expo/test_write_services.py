@@ -47,6 +47,7 @@ from expo.models import (
     Visitor,
 )
 from expo.services import (
+    audit,
     badges,
     booth_assignment,
     catalogue,
@@ -174,9 +175,7 @@ def _cases() -> list[Case]:
             ("event.created",),
             _in_uow(OFFICE, lambda uow, w: events.create_event(uow, "写入测试展会")),
         ),
-        Case(
-            "tests.fair.build_small_fair", (), lambda w: setattr(w, "fair", build_small_fair(w.db))
-        ),
+        Case("tests.fair.build_small_fair", (), _build_fair),
         Case(
             "registry.add_visitor",
             ("visitor.registered",),
@@ -204,20 +203,18 @@ def _cases() -> list[Case]:
             "visitor_import.run_import",
             ("import.completed",),
             lambda w: visitor_import.run_import(
-                w.db, visitor_import.prepare_import(_import_file(w)), DESK
+                w.db, visitor_import.prepare_import(_import_file(w)), OFFICE
             ),
-            DESK,
         ),
         Case(
             "visitor_import.import_visitors",
             ("import.completed",),
             _in_uow(
-                DESK,
+                OFFICE,
                 lambda uow, w: visitor_import.import_visitors(
                     uow, visitor_import.prepare_import(_import_file(w))
                 ),
             ),
-            DESK,
         ),
         Case(
             "badges.issue_badge",
@@ -584,6 +581,14 @@ def _cases() -> list[Case]:
             ),
         ),
         Case(
+            "audit.record_export",
+            ("export.visitors",),
+            _in_uow(
+                OFFICE,
+                lambda uow, w: audit.record_export(uow, "visitors", 12, w.folder / "v.xlsx"),
+            ),
+        ),
+        Case(
             "users.add_user",
             ("user.added",),
             _in_uow(OFFICE, lambda uow, w: users.add_user(uow, "zhou.li", "organiser", "2468")),
@@ -756,6 +761,7 @@ KIND_FIELDS: dict[str, tuple[str, ...]] = {
     "booth.factory_allowed": ("factory_uuid", "booth"),
     "booth.assignment_saved": ("placements", "assigned"),
     "booth.plan_imported": ("file_name", "booths_created", "booths"),
+    "export.visitors": ("rows", "file"),
     "user.added": ("name", "role"),
     "user.disabled": ("name",),
     "user.signed_in": ("name",),
