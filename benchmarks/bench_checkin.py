@@ -21,7 +21,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from sqlalchemy import select  # noqa: E402
 
-from benchmarks.common import BENCH_ACTOR, percentile, report, summary  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    BENCH_ACTOR,
+    event_log_off,
+    percentile,
+    report,
+    summary,
+)
 from expo.db import EventDatabase, open_event  # noqa: E402
 from expo.demo import DemoOptions, build_demo  # noqa: E402
 from expo.models import Badge, CheckIn, CheckInKind, Visitor  # noqa: E402
@@ -128,10 +134,18 @@ def bench_service(
     service_cpu: list[float] = []
     service = _time_scans(db, _scan_mix(codes, numbers, SCANS, seed=2), check_in, desk, service_cpu)
     naive = _time_scans(db, _scan_mix(codes, numbers, SCANS, seed=3), _naive_check_in, naive_desk)
+    # The same service with the event log off: the checkin.recorded event's own cost.
+    unlogged_cpu: list[float] = []
+    with event_log_off():
+        unlogged = _time_scans(
+            db, _scan_mix(codes, numbers, SCANS, seed=6), check_in, desk, unlogged_cpu
+        )
     print(f"   load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"   service wall {summary(service)}")
     print(f"   service cpu  {summary(service_cpu)}")
     print(f"   naive   wall {summary(naive)}")
+    print(f"   no log  wall {summary(unlogged)}  (the same service, event log off)")
+    print(f"   no log  cpu  {summary(unlogged_cpu)}")
     p99 = percentile(service, 0.99)
     report(
         f"check-in scan to result p99 at {visitors:,} (vs naive ORM)",

@@ -19,6 +19,21 @@ from expo.services.events import create_event
 # Who the benchmarks' own set-up and measured writes act as.
 BENCH_ACTOR = system_actor("Benchmark")
 
+
+@contextmanager
+def event_log_off() -> Iterator[None]:
+    """Units of work commit without writing their events: what a write costs without the log
+    (the event log's own cost is the difference, measured in the same run)."""
+    from expo.unit_of_work import UnitOfWork
+
+    write_events = UnitOfWork._write_events
+    UnitOfWork._write_events = lambda self: None  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        UnitOfWork._write_events = write_events  # type: ignore[method-assign]
+
+
 T = TypeVar("T")
 
 

@@ -42,7 +42,7 @@ def test_a_walk_in_and_an_import_derive_the_same_fields(
         ).id
     rows = [["姓名", "手机", "公司"], ["吕秀英", "+1 202 555 0123", "伦敦优品贸易"]]
     report = run_import(
-        empty_db, prepare_import(write_csv(tmp_path / "a.csv", rows, "utf-8")), DESK
+        empty_db, prepare_import(write_csv(tmp_path / "a.csv", rows, "utf-8")), OFFICE
     )
     with empty_db.session() as session:
         imported = session.scalar(select(Visitor.id).where(Visitor.phone == "+12025550123"))
