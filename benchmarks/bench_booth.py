@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from benchmarks.common import (
+    BENCH_ACTOR,
     int_options,
     new_event,
     percentile,
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> None:
     with scratch_folder() as folder:
         db = new_event(folder / "demo.sqlite")
         build_demo(db, DemoOptions(visitors=args.visitors))
-        with db.begin() as session:
+        with db.write(BENCH_ACTOR) as session:
             factory_id = session.scalar(select(Factory.id).where(Factory.is_top100).limit(1))
             skus = list(
                 session.scalars(select(Product.sku).where(Product.factory_id == factory_id))
@@ -75,7 +76,7 @@ def main(argv: list[str] | None = None) -> None:
                 quantity=100 + n,
                 target_price=Decimal("12.50"),
             )
-            with db.begin() as session:
+            with db.write(BENCH_ACTOR) as session:
                 record_inquiry(session, factory_id, codes[n % len(codes)], draft, station)
 
         samples = repeat_ms(save, 3 * len(codes))

@@ -35,7 +35,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from sqlalchemy import insert, select  # noqa: E402
 
-from benchmarks.common import int_options, percentile, report, summary  # noqa: E402
+from benchmarks.common import BENCH_ACTOR, int_options, percentile, report, summary  # noqa: E402
 from expo.actors import Actor  # noqa: E402
 from expo.db import EventDatabase, open_event  # noqa: E402
 from expo.demo import visitor_rows  # noqa: E402
@@ -53,7 +53,7 @@ def _build(folder: Path, visitors: int) -> tuple[EventDatabase, dict[int, str], 
     """The demo's visitors (as the importer writes them) with a badge each."""
     db = open_event(folder / "bench.sqlite", create=True)
     rng = random.Random(11)
-    with db.begin() as session:
+    with db.write(BENCH_ACTOR) as session:
         create_event(session, "Check-in benchmark")
         for start in range(0, visitors, 5000):
             rows = visitor_rows(rng, min(5000, visitors - start), first_id=start + 1)
@@ -117,7 +117,7 @@ def _bad_read(code: str) -> str:
 def _check_in_yesterday(db: EventDatabase, visitor_ids: list[int], station: StationRef) -> None:
     """Day 1's first entries, written in bulk (as 16 desks would have over the day)."""
     yesterday = dt.datetime.now(dt.UTC) - dt.timedelta(days=1)
-    with db.begin() as session:
+    with db.write(BENCH_ACTOR) as session:
         badges = dict(
             session.execute(
                 select(Badge.visitor_id, Badge.id).where(Badge.revoked_at.is_(None))
@@ -204,7 +204,7 @@ def _load() -> str:
 def _compare(
     name: str, db: EventDatabase, ours: list[str], theirs: list[str], visitors: int
 ) -> None:
-    with db.begin() as session:
+    with db.write(BENCH_ACTOR) as session:
         desk = ensure_station(session, f"{name} desk")
         naive_desk = ensure_station(session, f"{name} naive desk")
     service_cpu: list[float] = []
@@ -226,7 +226,7 @@ def _compare(
 def bench_service(
     db: EventDatabase, codes: dict[int, str], numbers: list[str], visitors: int, scans: int
 ) -> None:
-    with db.begin() as session:
+    with db.write(BENCH_ACTOR) as session:
         warm_desk = ensure_station(session, "Warm-up desk")
     _time_scans(db, _scan_mix(codes, numbers, 200, seed=1), _desk_check_in, warm_desk)
     _compare(
@@ -241,7 +241,7 @@ def bench_service(
     with db.session() as session:
         done = set(session.scalars(select(CheckIn.visitor_id)))
     yesterday = rng.sample(sorted(set(codes) - done), int(len(codes) * 0.6))
-    with db.begin() as session:
+    with db.write(BENCH_ACTOR) as session:
         day_one = ensure_station(session, "Day 1")
     _check_in_yesterday(db, yesterday, day_one)
     with db.session() as session:
@@ -276,7 +276,7 @@ def bench_scan_during_import(
         stderr=subprocess.PIPE,
         text=True,
     )
-    with db.begin() as session:
+    with db.write(BENCH_ACTOR) as session:
         desk = ensure_station(session, "During import")
     actor = Actor(station=desk.name, kind=StationKind.DESK)
     payloads = iter(_scan_mix(codes, numbers, 4000, seed=9))
@@ -338,7 +338,7 @@ def bench_page(db: EventDatabase, codes: dict[int, str], numbers: list[str], fol
         app.processEvents()
     print(f"   page wall {summary(samples)}")
     print(f"   page cpu  {summary(cpu)}")
-    with db.begin() as session:
+    with db.write(BENCH_ACTOR) as session:
         floor_desk = ensure_station(session, "Floor")
     service_floor = _time_scans(
         db, _scan_mix(codes, numbers, 400, seed=5), _desk_check_in, floor_desk

@@ -21,9 +21,10 @@ import random
 import time
 from pathlib import Path
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import or_, select
 
 from benchmarks.common import (
+    BENCH_ACTOR,
     int_options,
     percentile,
     report,
@@ -33,10 +34,10 @@ from benchmarks.common import (
 )
 from expo.db import open_event
 from expo.demo import visitor_rows
-from expo.models import Visitor, VisitorSearchKey
-from expo.models.base import table_of
+from expo.models import Visitor
 from expo.services.events import create_event
-from expo.services.registry import index_companies, search_visitors
+from expo.services.registry import search_visitors
+from expo.services.visitor_writer import insert_visitors
 from expo.text.pinyin import name_keys
 
 GOALS_MS = {
@@ -53,19 +54,11 @@ GOALS_MS = {
 def build(path: Path, visitors: int, seed: int = 1) -> None:
     db = open_event(path, create=True)
     rng = random.Random(seed)
-    cache: dict[str, tuple[str, ...]] = {}
-    with db.begin() as session:
+    with db.write(BENCH_ACTOR) as session:
         create_event(session, "Search benchmark")
         for start in range(0, visitors, 5000):
             rows = visitor_rows(rng, min(5000, visitors - start), first_id=start + 1)
-            session.execute(insert(table_of(Visitor)), rows)
-            keys = []
-            for row in rows:
-                if row["name"] not in cache:
-                    cache[row["name"]] = name_keys(row["name"]).keys
-                keys += [{"visitor_id": row["id"], "key": k} for k in cache[row["name"]]]
-            session.execute(insert(table_of(VisitorSearchKey)), keys)
-            index_companies(session, [row["company"] for row in rows])
+            insert_visitors(session, rows)  # the one visitor writer: keys and company index
     db.dispose()
 
 

@@ -220,23 +220,15 @@ class EventDatabase:
             yield uow
 
     @contextmanager
-    def begin(self, *, scan: bool = False) -> Iterator[Session]:
-        """Legacy: a transaction with no actor. Being replaced by ``write(actor)``.
-
-        Takes the write lock first and reports storage failures like ``write``.
-        """
-        factory = self.scan_factory if scan else self.write_factory
-        with (
-            storage_errors(self.url),
-            factory() as session,
-            _writes_allowed(session.connection()),
-        ):
+    def dry_run(self, actor: Actor) -> Iterator[UnitOfWork]:
+        """A unit of work that is always rolled back: for a preview or a dry run that runs the
+        real write services and reports what they would change, leaving no row and no event."""
+        with UnitOfWork(bind=self.engine, actor=actor) as uow:
+            uow.begin()
             try:
-                yield session
-                session.commit()
-            except BaseException:
-                session.rollback()
-                raise
+                yield uow
+            finally:
+                uow.rollback()
 
     def write_session(self) -> Session:
         """A session whose transaction writes (SQLite: BEGIN IMMEDIATE); the caller commits."""

@@ -17,12 +17,12 @@ import random
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
+from expo.actors import Actor, system_actor
 from expo.db import EventDatabase
 from expo.demo_data import factories as fdata
 from expo.demo_data import people
@@ -33,16 +33,15 @@ from expo.models import (
     Factory,
     Hall,
     Product,
-    Visitor,
-    VisitorSearchKey,
     VisitorSource,
 )
 from expo.models.base import table_of
 from expo.progress import Progress
 from expo.services.booth_assignment import AssignOptions, assign_booths
 from expo.services.events import create_event
-from expo.services.registry import index_companies
+from expo.services.visitor_writer import insert_visitors, name_index
 from expo.text.pinyin import name_keys
+from expo.unit_of_work import UnitOfWork
 
 BATCH = 5000
 EVENT_START = dt.date(2026, 12, 18)
@@ -69,16 +68,22 @@ class DemoResult:
 
 
 def build_demo(
-    db: EventDatabase, options: DemoOptions = DemoOptions(), progress: Progress | None = None
+    db: EventDatabase,
+    options: DemoOptions = DemoOptions(),
+    progress: Progress | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> DemoResult:
-    """Fill an empty event database with the demo fair, in one transaction."""
+    """Fill an empty event database with the demo fair, in one unit of work acting as ``actor``
+    (default: the organisers' office). Records ``event.created`` and one ``demo.built``."""
+    actor = actor or system_actor()
     progress = progress or Progress()
     rng = random.Random(options.seed)
     total = options.factories + options.visitors
     progress.update(0, total, "factories")
-    with db.begin() as session:
+    with db.write(actor) as uow:
         create_event(
-            session,
+            uow,
             "1688 工厂直采节",
             name_en="Factory Direct Sourcing Festival",
             city="深圳",
@@ -86,20 +91,30 @@ def build_demo(
             starts_on=EVENT_START,
             ends_on=EVENT_START + dt.timedelta(days=2),
         )
-        factories, products = _add_factories(session, rng, options.factories)
+        factories, products = _add_factories(uow, rng, options.factories)
         progress.update(options.factories, total, "halls and booths")
-        halls, booths = _add_halls(session, [f["requested_area_m2"] for f in factories])
+        halls, booths = _add_halls(uow, [f["requested_area_m2"] for f in factories])
         progress.check()
-        _add_visitors(session, rng, options.visitors, progress, offset=options.factories)
+        _add_visitors(uow, rng, options.visitors, progress, offset=options.factories)
+        top100 = sum(1 for f in factories if f["is_top100"])
+        uow.record(
+            "demo.built",
+            seed=options.seed,
+            visitors=options.visitors,
+            factories=len(factories),
+            top100=top100,
+            products=products,
+            halls=halls,
+            booths=booths,
+        )
     assigned = 0
     if options.assign_booths:
-        with db.begin() as session:
+        with db.write(actor) as uow:
             solved = assign_booths(
-                session, AssignOptions(time_limit=options.booth_time_limit), progress
+                uow, AssignOptions(time_limit=options.booth_time_limit), progress
             )
         assigned = solved.assigned
     db.checkpoint()
-    top100 = sum(1 for f in factories if f["is_top100"])
     return DemoResult(options.visitors, len(factories), top100, products, halls, booths, assigned)
 
 
@@ -269,12 +284,6 @@ def _add_halls(session: Session, requested_areas: list[int]) -> tuple[int, int]:
     return len(plans), len(booth_rows)
 
 
-@lru_cache(maxsize=65536)
-def _keys(name: str) -> tuple[str, tuple[str, ...]]:
-    keys = name_keys(name)
-    return keys.pinyin, keys.keys
-
-
 def _person_name(rng: random.Random) -> str:
     surname = _weighted(rng, people.SURNAMES)
     given = "".join(rng.choice(people.GIVEN_CHARACTERS) for _ in range(rng.choice((1, 2, 2, 2))))
@@ -282,7 +291,8 @@ def _person_name(rng: random.Random) -> str:
 
 
 def visitor_rows(rng: random.Random, count: int, first_id: int = 1) -> list[dict[str, Any]]:
-    """``count`` plausible trade visitors as insert-ready rows (ids from ``first_id``)."""
+    """``count`` plausible trade visitors as rows for ``insert_visitors`` (ids from
+    ``first_id``), which derives their pinyin, phone tail and search keys."""
     types = people.VISITOR_TYPE_SHARES
     used_phones: set[str] = set()
     rows: list[dict[str, Any]] = []
@@ -299,7 +309,7 @@ def visitor_rows(rng: random.Random, count: int, first_id: int = 1) -> list[dict
             if phone not in used_phones:
                 used_phones.add(phone)
                 break
-        pinyin, _ = _keys(name)
+        pinyin = name_index(name)[0]
         wechat = None
         if rng.random() < 0.6:
             wechat = f"{pinyin[:10]}{rng.randrange(100, 99999)}"
@@ -310,10 +320,8 @@ def visitor_rows(rng: random.Random, count: int, first_id: int = 1) -> list[dict
                 "id": visitor_id,
                 "uuid": _uuid(rng),
                 "name": name,
-                "name_pinyin": pinyin,
                 "company": company,
                 "phone": phone,
-                "phone_tail": phone[-4:],
                 "wechat": wechat,
                 "email": f"{pinyin}{rng.randrange(1, 999)}@example.cn"
                 if rng.random() < 0.15
@@ -335,16 +343,11 @@ def visitor_rows(rng: random.Random, count: int, first_id: int = 1) -> list[dict
 
 
 def _add_visitors(
-    session: Session, rng: random.Random, count: int, progress: Progress, offset: int
+    session: UnitOfWork, rng: random.Random, count: int, progress: Progress, offset: int
 ) -> None:
     total = offset + count
     for start in range(0, count, BATCH):
         progress.check()
         rows = visitor_rows(rng, min(BATCH, count - start), first_id=start + 1)
-        session.execute(insert(table_of(Visitor)), rows)
-        keys = [
-            {"visitor_id": row["id"], "key": key} for row in rows for key in _keys(row["name"])[1]
-        ]
-        session.execute(insert(table_of(VisitorSearchKey)), keys)
-        index_companies(session, [row["company"] for row in rows])
+        insert_visitors(session, rows)
         progress.update(offset + start + len(rows), total, "visitors")

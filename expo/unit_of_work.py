@@ -83,7 +83,7 @@ class UnitOfWork(Session):
         self._guarded: list[dict[Any, Any]] = []  # info dicts of the connections it holds
 
     # -- what services use
-    def record(self, kind: str, subjects: Iterable[uuid.UUID | None] = (), **data: Any) -> None:
+    def record(self, kind: str, subjects: Iterable[uuid.UUID | None] = (), /, **data: Any) -> None:
         """Append one domain event (written at commit, in this transaction)."""
         self.events.append(
             PendingEvent(kind, tuple(s for s in subjects if s is not None), _jsonable(data))
@@ -181,8 +181,8 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
     session._guarded.clear()
 
 
-# Refusing unguarded writes is switched on once every caller writes through a unit of work.
-STRICT = False
+# Every write goes through a unit of work: anything else is a programming error and raises.
+STRICT = True
 
 
 def install_write_guard(engine: Engine) -> None:

@@ -19,6 +19,7 @@ os.environ["EXPO_KEY_DIR"] = tempfile.mkdtemp(prefix="expo-test-keys-")
 
 from expo.db import EventDatabase, open_event  # noqa: E402
 from expo.services.events import create_event  # noqa: E402
+from tests.actors import OFFICE
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "build" / "test-artifacts"
 
@@ -41,7 +42,7 @@ def artifacts_dir() -> Path:
 def empty_db(tmp_path: Path) -> Iterator[EventDatabase]:
     """A fresh SQLite event database built by the migrations, with an event and no data."""
     db = open_event(tmp_path / "event.sqlite", create=True)
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         create_event(session, "测试展会", name_en="Test fair")
     yield db
     db.dispose()
@@ -102,7 +103,7 @@ def pg_db(pg_url: str) -> Iterator[EventDatabase]:
     """A fresh PostgreSQL event database built by the migrations, with an event and no data."""
     db = open_event(pg_url, create=True)
     try:
-        with db.begin() as session:
+        with db.write(OFFICE) as session:
             create_event(session, "1688 工厂直采节")
         yield db
     finally:

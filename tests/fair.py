@@ -12,6 +12,7 @@ from expo.models import Factory, VisitorType
 from expo.services.badges import code_for_visitor, reissue_badge
 from expo.services.catalogue import ProductDraft, list_products, save_catalogue
 from expo.services.leads import bind_booth_station
+from tests.actors import OFFICE
 from tests.people import add_visitor
 
 
@@ -56,7 +57,7 @@ CATALOGUE_B = (
 
 def build_small_fair(db: EventDatabase) -> SmallFair:
     """Fill an ``empty_db`` (event already created) with the small fair."""
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         a = Factory(
             name_zh="宁波市星尚户外用品有限公司",
             name_en="Ningbo Xingshang Outdoor",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from expo.actors import Actor, system_actor
 from expo.badges.layout import BadgeLayout
 from expo.badges.pdf import BadgePdf
 from expo.db import EventDatabase
@@ -58,13 +59,19 @@ def file_names(out: Path, count: int, per_file: int) -> list[Path]:
 
 
 def make_badge_pdfs(
-    db: EventDatabase, request: BulkBadgeRequest, progress: Progress | None = None
+    db: EventDatabase,
+    request: BulkBadgeRequest,
+    progress: Progress | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> BulkBadgeResult:
+    """Badge PDFs for the selection; missing badges are issued first, in one unit of work
+    acting as ``actor`` (default: the organisers' office), which records one ``badge.issued``."""
     progress = progress or Progress()
     if request.per_file < 1:
         raise ExpoError("Badges per PDF must be at least 1.")
     progress.update(0, None, "choosing visitors")
-    with db.begin() as session:
+    with db.write(actor or system_actor()) as session:
         visitor_ids = select_visitor_ids(session, request.selection)
         if not visitor_ids:
             raise ExpoError("No visitor matches this selection; change the type or import filter.")

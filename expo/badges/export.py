@@ -15,6 +15,7 @@ import zxingcpp
 from PIL import Image
 from sqlalchemy import select
 
+from expo.actors import Actor, system_actor
 from expo.db import EventDatabase
 from expo.errors import ExpoError
 from expo.exports.safe_cells import SafeCsvWriter
@@ -64,10 +65,16 @@ def qr_png(payload: str, path: Path, scale: int = 8) -> None:
 
 
 def export_codes(
-    db: EventDatabase, request: CodeExportRequest, progress: Progress | None = None
+    db: EventDatabase,
+    request: CodeExportRequest,
+    progress: Progress | None = None,
+    *,
+    actor: Actor | None = None,
 ) -> CodeExportResult:
+    """codes.csv (and QR PNGs) for the selection; missing badges are issued first, in one unit
+    of work acting as ``actor`` (default: the organisers' office)."""
     progress = progress or Progress()
-    with db.begin() as session:
+    with db.write(actor or system_actor()) as session:
         visitor_ids = select_visitor_ids(session, request.selection)
         if not visitor_ids:
             raise ExpoError("No visitor matches this selection; change the filter.")

@@ -130,7 +130,7 @@ def run_pdf(args: argparse.Namespace, ctx: CliContext) -> Output:
         selection=selection,
         per_file=args.per_file,
     )
-    result = make_badge_pdfs(ctx.open_db(), request, ctx.progress("badges"))
+    result = make_badge_pdfs(ctx.open_db(), request, ctx.progress("badges"), actor=ctx.actor())
     files = "\n".join(f"  {path}" for path in result.files)
     return Output(result.as_dict(), f"Wrote {result.badges} badges ({result.layout}):\n{files}")
 
@@ -153,7 +153,7 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
     request = CodeExportRequest(
         folder=args.out, selection=_selection(args, require_choice=False), png=not args.no_png
     )
-    result = export_codes(ctx.open_db(), request, ctx.progress("codes"))
+    result = export_codes(ctx.open_db(), request, ctx.progress("codes"), actor=ctx.actor())
     return Output(
         result.as_dict(),
         f"Wrote {result.visitors} codes to {result.csv_path}"

@@ -288,9 +288,8 @@ def run_check(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_import(args: argparse.Namespace, ctx: CliContext) -> Output:
-    db = ctx.open_db()
     try:
-        with db.begin() as session:
+        with ctx.writing() as session:
             result = import_plan(session, args.file, hall=args.hall, layer=args.layer)
     except DxfOptionMissing as exc:
         flag = {"hall": "--hall CODE", "layer": "--layer NAME"}[exc.option]

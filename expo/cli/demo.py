@@ -75,12 +75,12 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> Output:
         if is_url(location):
             drop_event(location)  # a server database cannot be renamed into place
             db = ctx.open_db(create=True)
-            result = build_demo(db, options, ctx.progress("demo"))
+            result = build_demo(db, options, ctx.progress("demo"), actor=ctx.actor())
         else:
             result = _build_beside_and_replace(Path(location).expanduser().resolve(), options, ctx)
             db = ctx.open_db(create=True)
     else:
-        result = build_demo(db, options, ctx.progress("demo"))
+        result = build_demo(db, options, ctx.progress("demo"), actor=ctx.actor())
     data = {"db": db.location, **asdict(result)}
     text = (
         f"Built the demo fair in {db.location}: {result.visitors} visitors, "
@@ -99,7 +99,7 @@ def _build_beside_and_replace(path: Path, options: DemoOptions, ctx: CliContext)
     try:
         db = open_event(building, create=True)
         try:
-            result = build_demo(db, options, ctx.progress("demo"))
+            result = build_demo(db, options, ctx.progress("demo"), actor=ctx.actor())
         finally:
             db.dispose()  # the last connection folds the write-ahead log into the file
         for suffix in ("-wal", "-shm"):  # the old event's, closed above: stale for the new one

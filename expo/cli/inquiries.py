@@ -10,8 +10,6 @@ import datetime as dt
 from contextlib import AbstractContextManager
 from pathlib import Path
 
-from sqlalchemy.orm import Session
-
 from expo.cli.context import CliContext, Output
 from expo.cli.shapes import command_group, factory_option, listing
 from expo.errors import ExpoError
@@ -29,6 +27,7 @@ from expo.services.leads import (
     record_inquiry,
     update_lead,
 )
+from expo.unit_of_work import UnitOfWork
 
 NONE = "none"  # the value that clears a lead's rating or follow-up date
 
@@ -113,7 +112,7 @@ def _date_or_none(text: str) -> dt.date | None:
 
 def _acting_booth(
     ctx: CliContext, args: argparse.Namespace
-) -> AbstractContextManager[tuple[Session, StationRef]]:
+) -> AbstractContextManager[tuple[UnitOfWork, StationRef]]:
     """A transaction acting as the factory's booth station (``--station``, else 'Booth F')."""
     return ctx.writing_as(args.station or f"Booth {args.factory}", factory=args.factory)
 

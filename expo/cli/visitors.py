@@ -132,7 +132,7 @@ def run_import_command(args: argparse.Namespace, ctx: CliContext) -> Output:
     report = run_import(
         ctx.open_db(),
         prepared,
-        args.station,
+        ctx.actor(args.station, StationKind.DESK),
         dry_run=args.dry_run,
         progress=ctx.progress(f"import {prepared.file_name}"),
     )

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import Engine, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -28,6 +30,7 @@ from expo.models.base import table_of
 from expo.models.types import utcnow
 from expo.permissions import Permission, permit
 from expo.services.events import StationRef, badge_secret
+from expo.unit_of_work import UnitOfWork
 
 # What a registration number may look like: letters, digits and a few separators.
 _REGISTRATION_NO = re.compile(r"[0-9A-Za-z][0-9A-Za-z_\-/#:]{2,63}")
@@ -186,7 +189,7 @@ def _require_visitor(session: Session, visitor_id: int, *, lock: bool = False) -
         )
 
 
-def _issue(session: Session, visitor_id: int) -> Badge:
+def _issue(session: UnitOfWork, visitor_id: int) -> Badge:
     last = session.scalar(select(func.max(Badge.serial)).where(Badge.visitor_id == visitor_id))
     serial = (last or 0) + 1
     badge = Badge(
@@ -196,7 +199,20 @@ def _issue(session: Session, visitor_id: int) -> Badge:
     )
     session.add(badge)
     session.flush()
+    visitor_uuid = _visitor_uuid(session, visitor_id)
+    session.record(
+        "badge.issued",
+        [badge.uuid, visitor_uuid],
+        badge_uuid=badge.uuid,
+        visitor_uuid=visitor_uuid,
+        visitor=visitor_id,
+        serial=serial,
+    )
     return badge
+
+
+def _visitor_uuid(session: Session, visitor_id: int) -> Any:
+    return session.scalar(select(_VISITOR.c.uuid).where(_VISITOR.c.id == visitor_id))
 
 
 def current_badge(session: Session, visitor_id: int) -> BadgeInfo | None:
@@ -205,7 +221,7 @@ def current_badge(session: Session, visitor_id: int) -> BadgeInfo | None:
     return _info(badge) if badge is not None else None
 
 
-def issue_badge(session: Session, visitor_id: int) -> BadgeInfo:
+def issue_badge(session: UnitOfWork, visitor_id: int) -> BadgeInfo:
     """The visitor's valid badge, issued now if there is none."""
     badge = session.scalar(_current_badge_query(visitor_id, Badge))
     if badge is None:
@@ -217,13 +233,16 @@ def issue_badge(session: Session, visitor_id: int) -> BadgeInfo:
     return _info(badge)
 
 
-def code_for_visitor(session: Session, visitor_id: int) -> str:
+def code_for_visitor(session: UnitOfWork, visitor_id: int) -> str:
     """The payload of the visitor's valid badge (a badge is issued if there is none)."""
     return issue_badge(session, visitor_id).code
 
 
-def codes_for_visitors(session: Session, visitor_ids: Sequence[int]) -> dict[int, tuple[int, str]]:
-    """``{visitor_id: (badge_id, code)}`` for many visitors, issuing missing badges in bulk."""
+def codes_for_visitors(
+    session: UnitOfWork, visitor_ids: Sequence[int]
+) -> dict[int, tuple[int, str]]:
+    """``{visitor_id: (badge_id, code)}`` for many visitors, issuing missing badges in bulk
+    (one ``badge.issued`` event for all of them)."""
     found: dict[int, tuple[int, str]] = {}
     for start in range(0, len(visitor_ids), _CHUNK):
         chunk = visitor_ids[start : start + _CHUNK]
@@ -256,14 +275,17 @@ def codes_for_visitors(session: Session, visitor_ids: Sequence[int]) -> dict[int
     return found
 
 
-def _issue_many(session: Session, visitor_ids: Iterable[int]) -> None:
+def _issue_many(session: UnitOfWork, visitor_ids: Iterable[int]) -> None:
     wanted = list(visitor_ids)
     key = event_key(session)
-    existing: set[int] = set()
+    existing: dict[int, Any] = {}
     last_serial: dict[int, int] = {}
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start : start + _CHUNK]
-        existing.update(session.scalars(select(Visitor.id).where(Visitor.id.in_(chunk))))
+        for visitor_id, visitor_uuid in session.execute(
+            select(Visitor.id, Visitor.uuid).where(Visitor.id.in_(chunk))
+        ):
+            existing[visitor_id] = visitor_uuid
         # A Result has .keys(): dict.update would take it for a mapping, so iterate.
         for visitor_id, serial in session.execute(
             select(Badge.visitor_id, func.max(Badge.serial))
@@ -271,13 +293,14 @@ def _issue_many(session: Session, visitor_ids: Iterable[int]) -> None:
             .group_by(Badge.visitor_id)
         ):
             last_serial[visitor_id] = serial
-    rows = []
+    rows: list[dict[str, Any]] = []
     for visitor_id in wanted:
         if visitor_id not in existing:
             continue
         serial = last_serial.get(visitor_id, 0) + 1
         rows.append(
             {
+                "uuid": uuid.uuid4(),
                 "visitor_id": visitor_id,
                 "serial": serial,
                 "code": make_code(key, visitor_id, serial),
@@ -290,9 +313,15 @@ def _issue_many(session: Session, visitor_ids: Iterable[int]) -> None:
             session.execute(_INSERT_IGNORING_CONFLICTS[dialect], rows)
         else:
             session.execute(insert(Badge), rows)
+        # One event for the lot: [badge uuid, visitor uuid, serial] each, for replay.
+        session.record(
+            "badge.issued",
+            count=len(rows),
+            badges=[[r["uuid"], existing[r["visitor_id"]], r["serial"]] for r in rows],
+        )
 
 
-def revoke_badge(session: Session, visitor_id: int) -> BadgeInfo:
+def revoke_badge(session: UnitOfWork, visitor_id: int) -> BadgeInfo:
     """Revoke the visitor's valid badge: its code is "revoked" at every scanner from now on."""
     permit(session, Permission.REVOKE_BADGE)
     badge = session.scalar(_current_badge_query(visitor_id, Badge))
@@ -301,19 +330,50 @@ def revoke_badge(session: Session, visitor_id: int) -> BadgeInfo:
         raise NoBadge(f"Visitor {visitor_id} has no valid badge to revoke.")
     badge.revoked_at = utcnow()
     session.flush()
+    _record_revoked(session, visitor_id, [(badge.uuid, badge.serial)], badge.revoked_at)
     return _info(badge)
 
 
-def reissue_badge(session: Session, visitor_id: int) -> BadgeInfo:
+def reissue_badge(session: UnitOfWork, visitor_id: int) -> BadgeInfo:
     """A lost badge: revoke the valid one (if any) and issue a new code with the next serial."""
     permit(session, Permission.REVOKE_BADGE)
     _require_visitor(session, visitor_id, lock=True)
+    valid = session.execute(
+        select(Badge.uuid, Badge.serial).where(
+            Badge.visitor_id == visitor_id, Badge.revoked_at.is_(None)
+        )
+    ).all()
+    now = utcnow()
     session.execute(
         update(Badge)
         .where(Badge.visitor_id == visitor_id, Badge.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
+        .values(revoked_at=now)
     )
+    if valid:
+        _record_revoked(session, visitor_id, [(u, s) for u, s in valid], now, reissued=True)
     return _info(_issue(session, visitor_id))
+
+
+def _record_revoked(
+    session: UnitOfWork,
+    visitor_id: int,
+    badges: list[tuple[Any, int]],
+    at: dt.datetime,
+    *,
+    reissued: bool = False,
+) -> None:
+    visitor_uuid = _visitor_uuid(session, visitor_id)
+    for badge_uuid, serial in badges:
+        session.record(
+            "badge.revoked",
+            [badge_uuid, visitor_uuid],
+            badge_uuid=badge_uuid,
+            visitor_uuid=visitor_uuid,
+            visitor=visitor_id,
+            serial=serial,
+            at=at,
+            reissued=reissued,
+        )
 
 
 def badge_history(session: Session, visitor_id: int) -> list[BadgeInfo]:
@@ -325,29 +385,45 @@ def badge_history(session: Session, visitor_id: int) -> list[BadgeInfo]:
 
 
 def record_badge_print(
-    session: Session, badge_id: int, station: StationRef | None, *, layout: str = "label"
+    session: UnitOfWork,
+    badge_id: int,
+    station: StationRef | None = None,
+    *,
+    layout: str = "label",
 ) -> PrintRecord:
-    """Log that a badge was printed; every print after the first counts as a reprint."""
+    """Log that a badge was printed at ``station`` (default: the unit of work's); every print
+    after the first counts as a reprint. Records ``badge.printed``."""
     permit(session, Permission.PRINT_BADGES)
     badge = session.get(Badge, badge_id)
     if badge is None:
         raise NoBadge(f"No badge with id {badge_id}; scan the visitor again.")
     reprint = badge.printed_at is not None
     now = utcnow()
+    station = station or session.station()
     if reprint:
         badge.reprint_count += 1
     else:
         badge.printed_at = now
-    session.add(
-        BadgePrint(
-            badge_id=badge.id,
-            station_id=station.id if station is not None else None,
-            at=now,
-            reprint=reprint,
-            layout=layout,
-        )
+    printed = BadgePrint(
+        badge_id=badge.id,
+        station_id=station.id if station is not None else None,
+        at=now,
+        reprint=reprint,
+        layout=layout,
     )
+    session.add(printed)
     session.flush()
+    visitor_uuid = _visitor_uuid(session, badge.visitor_id)
+    session.record(
+        "badge.printed",
+        [badge.uuid, visitor_uuid, printed.uuid],
+        print_uuid=printed.uuid,
+        badge_uuid=badge.uuid,
+        visitor_uuid=visitor_uuid,
+        reprint=reprint,
+        layout=layout,
+        at=now,
+    )
     return PrintRecord(badge.id, reprint, badge.reprint_count)
 
 
@@ -403,7 +479,7 @@ def select_visitor_ids(session: Session, selection: BadgeSelection) -> list[int]
     return list(session.scalars(query))
 
 
-def badge_cards(session: Session, visitor_ids: Sequence[int]) -> list[BadgeCard]:
+def badge_cards(session: UnitOfWork, visitor_ids: Sequence[int]) -> list[BadgeCard]:
     """What goes on the badges of these visitors, in this order; missing badges are issued."""
     codes = codes_for_visitors(session, visitor_ids)
     rows: dict[int, tuple] = {}
@@ -429,7 +505,7 @@ def badge_cards(session: Session, visitor_ids: Sequence[int]) -> list[BadgeCard]
     return cards
 
 
-def badge_card(session: Session, visitor_id: int) -> BadgeCard:
+def badge_card(session: UnitOfWork, visitor_id: int) -> BadgeCard:
     """The card of one visitor's valid badge (issued if needed), for printing at the desk."""
     _require_visitor(session, visitor_id)
     return badge_cards(session, [visitor_id])[0]

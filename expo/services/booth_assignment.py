@@ -14,6 +14,7 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from expo.actors import Actor
 from expo.booths.geometry import EPS, Rect
 from expo.booths.solver import (
     BoothInput,
@@ -26,10 +27,12 @@ from expo.booths.solver import (
     greedy_baseline,
     solve,
 )
+from expo.db import EventDatabase
 from expo.errors import ExpoError
 from expo.models import RATING_DIMENSIONS, Booth, BoothExclusion, Factory, Hall
 from expo.permissions import Permission, permit
 from expo.progress import Progress
+from expo.unit_of_work import UnitOfWork
 
 
 class AssignmentError(ExpoError):
@@ -145,12 +148,14 @@ def load_problem(session: Session) -> Problem:
 
 
 def assign_booths(
-    session: Session,
+    session: UnitOfWork,
     options: AssignOptions | None = None,
     progress: Progress | None = None,
     on_solution: Callable[[Solution], None] | None = None,
 ) -> AssignmentResult:
-    """Propose (and with ``options.save`` write) the assignment of every factory to booths."""
+    """Propose (and with ``options.save`` write) the assignment of every factory to booths.
+
+    Saving records one ``booth.assignment_saved`` event with every placement."""
     permit(session, Permission.MANAGE_BOOTHS)
     options = options or AssignOptions()
     progress = progress or Progress()
@@ -172,6 +177,14 @@ def assign_booths(
     progress.check()
     if options.save:
         _write(session, solution)
+        session.record(
+            "booth.assignment_saved",
+            method=solution.method,
+            assigned=len(solution.placements),
+            unassigned=len(solution.unassigned),
+            objective=solution.objective,
+            placements=_placements_by_code(session),
+        )
     return AssignmentResult(
         assigned=len(solution.placements),
         unassigned=[
@@ -189,6 +202,32 @@ def assign_booths(
         baseline_adjacent_competitors=baseline.adjacent_competitors if baseline else None,
         baseline_top100_in_best=baseline.top100_in_best if baseline else None,
     )
+
+
+def run_assignment(
+    db: EventDatabase,
+    actor: Actor,
+    options: AssignOptions | None = None,
+    progress: Progress | None = None,
+) -> AssignmentResult:
+    """The background task behind the Assign button: its own unit of work acting as
+    ``actor``, committed when the solver's proposal is saved."""
+    with db.write(actor) as uow:
+        return assign_booths(uow, options, progress)
+
+
+def _placements_by_code(session: Session) -> dict[str, list[str]]:
+    """Every factory's booths as ``{factory uuid: [hall/booth code ...]}`` (what sync replays)."""
+    placements: dict[str, list[str]] = {}
+    rows = session.execute(
+        select(Factory.uuid, Hall.code, Booth.code)
+        .join(Booth, Booth.factory_id == Factory.id)
+        .join(Hall, Hall.id == Booth.hall_id)
+        .order_by(Factory.id, Booth.code)
+    )
+    for factory_uuid, hall_code, booth_code in rows:
+        placements.setdefault(str(factory_uuid), []).append(f"{hall_code}/{booth_code}")
+    return placements
 
 
 def _write(session: Session, solution: Solution) -> None:
@@ -264,7 +303,9 @@ class HandAssignment:
     warnings: list[str]
 
 
-def assign_by_hand(session: Session, factory_id: int, booth_ids: Sequence[int]) -> HandAssignment:
+def assign_by_hand(
+    session: UnitOfWork, factory_id: int, booth_ids: Sequence[int]
+) -> HandAssignment:
     """Put a factory on these booths (one, or adjacent ones forming its size).
 
     Refused: a booth that is locked, excluded (for all or for this factory) or another factory's,
@@ -316,11 +357,20 @@ def assign_by_hand(session: Session, factory_id: int, booth_ids: Sequence[int]) 
         raise AssignmentError(
             f"{factory.name_zh} is locked in its booth; unlock it before moving it."
         )
+    before = [_code(b) for b in previous]
     for booth in previous:
         booth.factory_id = None
     for booth in chosen:
         booth.factory_id = factory_id
     session.flush()
+    session.record(
+        "booth.assigned",
+        [factory.uuid],
+        factory=factory_id,
+        factory_uuid=factory.uuid,
+        booths=[_code(b) for b in chosen],
+        previous=before,
+    )
     return HandAssignment(
         factory_id, tuple(b.id for b in chosen), _competitor_warnings(session, factory, chosen)
     )
@@ -379,7 +429,11 @@ def _competitor_warnings(session: Session, factory: Factory, chosen: list[Booth]
     return warnings
 
 
-def unassign_booth(session: Session, booth_id: int) -> None:
+def _code(booth: Booth) -> str:
+    return f"{booth.hall.code}/{booth.code}"
+
+
+def unassign_booth(session: UnitOfWork, booth_id: int) -> None:
     """Take the factory off this booth (and off the rest of its run)."""
     permit(session, Permission.MANAGE_BOOTHS)
     booth = session.get(Booth, booth_id)
@@ -389,13 +443,26 @@ def unassign_booth(session: Session, booth_id: int) -> None:
         raise AssignmentError(f"Booth {booth.code} is locked; unlock it first.")
     if booth.factory_id is None:
         return
-    for other in session.scalars(select(Booth).where(Booth.factory_id == booth.factory_id)):
+    factory_id = booth.factory_id
+    freed: list[str] = []
+    for other in session.scalars(select(Booth).where(Booth.factory_id == factory_id)):
         if not other.locked:
             other.factory_id = None
+            freed.append(_code(other))
     session.flush()
+    factory_uuid = session.scalar(select(Factory.uuid).where(Factory.id == factory_id))
+    session.record(
+        "booth.unassigned",
+        [factory_uuid],
+        factory=factory_id,
+        factory_uuid=factory_uuid,
+        booths=freed,
+    )
 
 
-def exclude_factory(session: Session, factory_id: int, booth_id: int, reason: str | None = None):
+def exclude_factory(
+    session: UnitOfWork, factory_id: int, booth_id: int, reason: str | None = None
+) -> None:
     """The organiser's rule: never this factory in this booth (it loses the booth now if held)."""
     permit(session, Permission.MANAGE_BOOTHS)
     factory = session.get(Factory, factory_id)
@@ -406,17 +473,35 @@ def exclude_factory(session: Session, factory_id: int, booth_id: int, reason: st
         raise AssignmentError(f"{factory.name_zh} is locked in {booth.code}; unlock it first.")
     if session.get(BoothExclusion, (factory_id, booth_id)) is None:
         session.add(BoothExclusion(factory_id=factory_id, booth_id=booth_id, reason=reason))
+        session.record(
+            "booth.factory_excluded",
+            [factory.uuid],
+            factory=factory_id,
+            factory_uuid=factory.uuid,
+            booth=_code(booth),
+            reason=reason,
+        )
     if booth.factory_id == factory_id:
         unassign_booth(session, booth_id)
     session.flush()
 
 
-def allow_factory(session: Session, factory_id: int, booth_id: int) -> None:
+def allow_factory(session: UnitOfWork, factory_id: int, booth_id: int) -> None:
+    """Lift the organiser's exclusion of this factory from this booth."""
     permit(session, Permission.MANAGE_BOOTHS)
     exclusion = session.get(BoothExclusion, (factory_id, booth_id))
     if exclusion is not None:
         session.delete(exclusion)
         session.flush()
+        booth = session.get(Booth, booth_id)
+        factory_uuid = session.scalar(select(Factory.uuid).where(Factory.id == factory_id))
+        session.record(
+            "booth.factory_allowed",
+            [factory_uuid],
+            factory=factory_id,
+            factory_uuid=factory_uuid,
+            booth=_code(booth) if booth else booth_id,
+        )
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,10 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
-from expo.models import Product, inquiry_product
+from expo.models import Factory, Product, inquiry_product
 from expo.permissions import Permission, permit
 from expo.services.factories import category_codes, require_factory
 from expo.text.clean import clip, strip_controls
+from expo.unit_of_work import UnitOfWork
 
 MAX_PRICE = Decimal("100000000")  # a hundred million yuan a piece: anything above is a typo
 _FEN = Decimal("0.01")
@@ -407,14 +408,15 @@ class CatalogueSaveResult:
 
 
 def save_catalogue(
-    session: Session,
+    session: UnitOfWork,
     factory_id: int,
     edits: Iterable[tuple[int | None, ProductDraft]],
     deleted: Iterable[int] = (),
 ) -> CatalogueSaveResult:
     """Apply the catalogue table's edits in one go: ``(product id or None for a new product,
     its fields)`` and the ids of products to delete. Checks everything first; on any problem
-    raises ``CatalogueError`` listing them all and writes nothing."""
+    raises ``CatalogueError`` listing them all and writes nothing. Records one
+    ``catalogue.saved`` event with the products' new fields and the deleted ones."""
     permit(session, Permission.MANAGE_CATALOGUE, factory_id)
     require_factory(session, factory_id)
     existing = {
@@ -451,10 +453,12 @@ def save_catalogue(
     if problems:
         raise CatalogueError("Nothing was saved. " + " ".join(problems))
 
+    deleted_uuids = [existing[product_id].uuid for product_id in sorted(deleted_ids)]
     for product_id in deleted_ids:
         session.delete(existing[product_id])
     session.flush()
     created = updated = unchanged = 0
+    written: list[Product] = []
     # Renamed products first take a placeholder SKU, so that swapping two SKUs never trips the
     # unique (factory, SKU) index mid-way; new products go in once every old SKU has moved.
     renamed = [
@@ -472,6 +476,7 @@ def save_catalogue(
         was_renamed = product.sku != draft.sku
         if apply_draft(product, draft) or was_renamed:
             updated += 1
+            written.append(product)
         else:
             unchanged += 1
     session.flush()
@@ -480,9 +485,43 @@ def save_catalogue(
             product = Product(factory_id=factory_id)
             apply_draft(product, draft)
             session.add(product)
+            written.append(product)
             created += 1
     session.flush()
+    if written or deleted_uuids:
+        record_products(
+            session,
+            "catalogue.saved",
+            factory_id,
+            written,
+            deleted=deleted_uuids,
+            created=created,
+            updated=updated,
+        )
     return CatalogueSaveResult(created, updated, len(deleted_ids), unchanged)
+
+
+def record_products(
+    session: UnitOfWork,
+    kind: str,
+    factory_id: int,
+    products: Sequence[Product],
+    **data: Any,
+) -> None:
+    """One event for a batch of catalogue changes: each product's uuid, SKU and fields."""
+    factory_uuid = session.scalar(select(Factory.uuid).where(Factory.id == factory_id))
+    session.record(
+        kind,
+        [factory_uuid],
+        factory=factory_id,
+        factory_uuid=factory_uuid,
+        products=[
+            {"uuid": p.uuid, "sku": p.sku}
+            | {f.name: getattr(p, f.name) for f in fields(ProductDraft)}
+            for p in products
+        ],
+        **data,
+    )
 
 
 def _inquiry_counts(session: Session, product_ids: set[int]) -> dict[int, int]:

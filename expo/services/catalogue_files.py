@@ -44,8 +44,10 @@ from expo.services.catalogue import (
     parse_price,
     parse_price_range,
     parse_sku,
+    record_products,
 )
 from expo.services.factories import require_factory
+from expo.unit_of_work import UnitOfWork
 
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
 HEADER_SEARCH_ROWS = 10
@@ -269,7 +271,7 @@ def parse_catalogue_rows(
 
 
 def import_catalogue(
-    session: Session,
+    session: UnitOfWork,
     factory_id: int,
     path: Path | str,
     *,
@@ -280,7 +282,8 @@ def import_catalogue(
 
     Bad rows are reported and skipped; the good ones are created or updated. With ``dry_run``
     nothing is written and the result tells what would happen. A ``Cancelled`` from
-    ``progress.check()`` propagates: the caller's transaction rolls back.
+    ``progress.check()`` propagates: the caller's transaction rolls back. Records one
+    ``catalogue.imported`` event with the counts and the products written.
     """
     permit(session, Permission.MANAGE_CATALOGUE, factory_id)
     path = Path(path)
@@ -294,6 +297,7 @@ def import_catalogue(
         for p in session.scalars(select(Product).where(Product.factory_id == factory_id))
     }
     total = len(good)
+    written: list[Product] = []
     progress.update(0, total, "")
     for done, parsed in enumerate(good, start=1):
         product = existing.get(parsed.values["sku"].lower())
@@ -312,17 +316,31 @@ def import_catalogue(
                 apply_draft(product, draft)
                 session.add(product)
                 existing[draft.sku.lower()] = product
+                written.append(product)
         elif draft == ProductDraft(**{f.name: getattr(product, f.name) for f in fields(draft)}):
             result.unchanged += 1
         else:
             result.updated += 1
             if not dry_run:
                 apply_draft(product, draft)
+                written.append(product)
         if done % 200 == 0 or done == total:
             progress.update(done, total)
             progress.check()
     result.rejected.sort(key=lambda r: r.row)
     session.flush()
+    if not dry_run:
+        record_products(
+            session,
+            "catalogue.imported",
+            factory_id,
+            written,
+            file_name=path.name,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            rejected=len(result.rejected),
+        )
     return result
 
 

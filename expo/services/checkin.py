@@ -34,6 +34,7 @@ from expo.models.types import UTCDateTime, utcnow
 from expo.permissions import Permission, permit
 from expo.services.badges import BadgeStatus, FoundBy, event_key, issue_badge, resolve_badge
 from expo.services.events import StationRef
+from expo.unit_of_work import UnitOfWork
 
 
 class CheckInStatus(StrEnum):
@@ -186,6 +187,11 @@ _INSERT_ENTRY_IF_NONE = text(
     "updated_at) VALUES (:visitor_id, :station_id, :badge_id, 'entry', :at, :uuid, :at, :at) "
     f"ON CONFLICT (visitor_id) WHERE {LIVE_ENTRY} DO NOTHING RETURNING id"
 ).bindparams(bindparam("at", type_=UTCDateTime()), bindparam("uuid", type_=Uuid()))
+_UUIDS = (
+    select(_VISITOR.c.uuid, _BADGE.c.uuid)
+    .select_from(_BADGE.join(_VISITOR, _VISITOR.c.id == _BADGE.c.visitor_id))
+    .where(_BADGE.c.id == bindparam("badge_id"))
+)
 _UPSERT_DIALECTS = frozenset({"sqlite", "postgresql"})
 _ZONES: weakref.WeakKeyDictionary[Engine, ZoneInfo] = weakref.WeakKeyDictionary()
 
@@ -217,7 +223,11 @@ def _zone(name: str) -> ZoneInfo:
 
 
 def check_in(
-    session: Session, payload: str, station: StationSource, *, confirm: bool = False
+    session: UnitOfWork,
+    payload: str,
+    station: StationSource | None = None,
+    *,
+    confirm: bool = False,
 ) -> CheckInResult:
     """Check in whoever ``payload`` (a scanned badge code or registration number) stands for.
 
@@ -227,6 +237,7 @@ def check_in(
     compared the person with the card) it checks in and issues the badge.
     """
     permit(session, Permission.CHECK_IN)
+    station = station or session.station  # asked for only when a row is written
     text = normalise_scan(payload)
     if not text:
         return _refused(CheckInStatus.INVALID, FoundBy.CODE)
@@ -260,7 +271,7 @@ def _refused(status: CheckInStatus, found_by: FoundBy) -> CheckInResult:
     return CheckInResult(status, None, None, None, _MESSAGES[status], found_by=found_by)
 
 
-def _check_in_code(session: Session, text: str, station: StationSource) -> CheckInResult:
+def _check_in_code(session: UnitOfWork, text: str, station: StationSource) -> CheckInResult:
     if verify_code(event_key(session), text) is None:
         return _refused(CheckInStatus.INVALID, FoundBy.CODE)
     row = session.connection().execute(_SCAN, {"code": text.upper()}).first()
@@ -284,9 +295,12 @@ def _check_in_code(session: Session, text: str, station: StationSource) -> Check
     return _record(session, visitor, badge_id, station, FoundBy.CODE, first)
 
 
-def check_in_visitor(session: Session, visitor_id: int, station: StationSource) -> CheckInResult:
+def check_in_visitor(
+    session: UnitOfWork, visitor_id: int, station: StationSource | None = None
+) -> CheckInResult:
     """Check in a visitor found by search or just registered as a walk-in (issues a badge)."""
     permit(session, Permission.CHECK_IN)
+    station = station or session.station
     visitor = _card(session, visitor_id)
     if visitor is None:
         raise ExpoError(f"No visitor with id {visitor_id}. Search again.")
@@ -299,7 +313,7 @@ def _station_ref(station: StationSource) -> StationRef:
 
 
 def _record(
-    session: Session,
+    session: UnitOfWork,
     visitor: VisitorCard,
     badge_id: int,
     station: StationSource,
@@ -313,12 +327,20 @@ def _record(
     """
     connection = session.connection()
     desk = _station_ref(station)
-    row = {"visitor_id": visitor.id, "station_id": desk.id, "badge_id": badge_id}
+    at = utcnow()
+    row = {
+        "visitor_id": visitor.id,
+        "station_id": desk.id,
+        "badge_id": badge_id,
+        "at": at,
+        "uuid": uuid.uuid4(),
+    }
     if first is _NOT_YET:
         first = connection.execute(_FIRST_ENTRY, {"visitor_id": visitor.id}).first()
     if first is None:
         check_in_id = _insert_entry(session, row)
         if check_in_id is not None:
+            _recorded(session, row, CheckInKind.ENTRY, found_by)
             return CheckInResult(
                 CheckInStatus.OK,
                 visitor,
@@ -332,9 +354,11 @@ def _record(
         # Another desk checked them in a moment ago: this scan is a re-entry.
         first = connection.execute(_FIRST_ENTRY, {"visitor_id": visitor.id}).one()
     first_at, first_station = first
+    row["uuid"] = uuid.uuid4()
     check_in_id = connection.execute(
         _INSERT_CHECK_IN, {**row, "kind": CheckInKind.RE_ENTRY}
     ).scalar_one()
+    _recorded(session, row, CheckInKind.RE_ENTRY, found_by)
     local = first_at.astimezone(event_zone(session))
     return CheckInResult(
         CheckInStatus.ALREADY,
@@ -349,12 +373,30 @@ def _record(
     )
 
 
+def _recorded(
+    session: UnitOfWork, row: dict[str, Any], kind: CheckInKind, found_by: FoundBy
+) -> None:
+    """``checkin.recorded``: what a central store needs to replay this check-in."""
+    visitor_uuid, badge_uuid = (
+        session.connection().execute(_UUIDS, {"badge_id": row["badge_id"]}).one()
+    )
+    session.record(
+        "checkin.recorded",
+        [row["uuid"], visitor_uuid, badge_uuid],
+        check_in_uuid=row["uuid"],
+        visitor_uuid=visitor_uuid,
+        badge_uuid=badge_uuid,
+        kind=kind,
+        at=row["at"],
+        found_by=found_by,
+    )
+
+
 def _insert_entry(session: Session, row: dict[str, Any]) -> int | None:
     """Insert a first entry; None if the visitor already has one standing (a lost race)."""
     connection = session.connection()
     if connection.dialect.name in _UPSERT_DIALECTS:
-        values = {**row, "at": utcnow(), "uuid": uuid.uuid4()}
-        return connection.execute(_INSERT_ENTRY_IF_NONE, values).scalar()
+        return connection.execute(_INSERT_ENTRY_IF_NONE, row).scalar()
     try:  # another database: the unique index raises, a savepoint keeps the transaction
         with session.begin_nested():
             entry = {**row, "kind": CheckInKind.ENTRY}
@@ -363,9 +405,14 @@ def _insert_entry(session: Session, row: dict[str, Any]) -> int | None:
         return None
 
 
-def undo_check_in(session: Session, check_in_id: int, station: StationRef) -> UndoResult:
-    """Mark one check-in of this station as undone (a wrong person, a double scan)."""
+def undo_check_in(
+    session: UnitOfWork, check_in_id: int, station: StationRef | None = None
+) -> UndoResult:
+    """Mark one check-in of this station as undone (a wrong person, a double scan).
+
+    Records ``checkin.undone``."""
     permit(session, Permission.CHECK_IN)
+    station = station or session.station()
     row = session.get(CheckIn, check_in_id)
     if row is None:
         raise CannotUndo(f"No check-in {check_in_id}; nothing was undone.")
@@ -377,11 +424,21 @@ def undo_check_in(session: Session, check_in_id: int, station: StationRef) -> Un
     session.flush()
     visitor = _card(session, row.visitor_id)
     assert visitor is not None
+    visitor_uuid = session.scalar(select(Visitor.uuid).where(Visitor.id == row.visitor_id))
+    session.record(
+        "checkin.undone",
+        [row.uuid, visitor_uuid],
+        check_in_uuid=row.uuid,
+        visitor_uuid=visitor_uuid,
+        kind=row.kind,
+        at=row.undone_at,
+    )
     return UndoResult(row.id, visitor, row.kind)
 
 
-def undo_last_check_in(session: Session, station: StationRef) -> UndoResult:
+def undo_last_check_in(session: UnitOfWork, station: StationRef | None = None) -> UndoResult:
     """Undo this station's most recent check-in that is still standing."""
+    station = station or session.station()
     last_id = session.scalar(
         select(CheckIn.id)
         .where(CheckIn.station_id == station.id, CheckIn.undone_at.is_(None))

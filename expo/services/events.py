@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from expo.errors import ExpoError
 from expo.keys import MissingBadgeKey, load_key, missing_message, new_key, store_key
 from expo.models import Category, Event, Station, StationKind
+from expo.unit_of_work import UnitOfWork
 
 # The fair's product categories: the 1688 festival's themes first, then the usual others.
 FAIR_CATEGORIES: tuple[tuple[str, str, str, str], ...] = (
@@ -61,7 +62,7 @@ def _info(event: Event) -> EventInfo:
 
 
 def create_event(
-    session: Session,
+    session: UnitOfWork,
     name: str,
     *,
     name_en: str | None = None,
@@ -91,6 +92,17 @@ def create_event(
     for order, (code, zh, en, color) in enumerate(FAIR_CATEGORIES):
         session.add(Category(code=code, name_zh=zh, name_en=en, color=color, sort_order=order))
     session.flush()
+    session.record(
+        "event.created",
+        [event.uuid],
+        name=event.name,
+        name_en=name_en,
+        city=city,
+        venue=venue,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        categories=[code for code, *_ in FAIR_CATEGORIES],
+    )
     return _info(event)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from expo.hall_layout import BoothPlan, booth_kind, is_near_entrance, prominence
 from expo.models import Booth, BoothKind, Category, Factory, Hall
 from expo.permissions import Permission, permit
 from expo.text.clean import clean_multiline, clean_text
+from expo.unit_of_work import UnitOfWork
 
 MIN_BOOTH_M = 1.0
 
@@ -152,7 +153,7 @@ def booth_info(session: Session, booth_id: int) -> BoothInfo:
 
 
 def create_hall(
-    session: Session,
+    session: UnitOfWork,
     code: str,
     name: str | None,
     width_m: float,
@@ -177,11 +178,12 @@ def create_hall(
     )
     session.add(hall)
     session.flush()
+    session.record("hall.created", **_hall_state(hall))
     return _hall_info(hall)
 
 
 def update_hall(
-    session: Session,
+    session: UnitOfWork,
     hall_id: int,
     *,
     name: str | None = None,
@@ -191,6 +193,7 @@ def update_hall(
 ) -> HallInfo:
     permit(session, Permission.MANAGE_BOOTHS)
     hall = _hall(session, hall_id)
+    before = _hall_state(hall)
     width = hall.width_m if width_m is None else float(width_m)
     depth = hall.depth_m if depth_m is None else float(depth_m)
     check_hall_size(width, depth)
@@ -206,7 +209,10 @@ def update_hall(
     if entrances is not None:
         hall.entrances = _entrances(entrances, width, depth)
     session.flush()
-    refresh_prominence(session, hall.id)
+    derive_hall_flags(session, hall.id)
+    changes = _changes(before, _hall_state(hall))
+    if changes:
+        session.record("hall.edited", hall=hall.code, changes=changes)
     return _hall_info(hall)
 
 
@@ -306,7 +312,7 @@ def _new_booth(hall: Hall, code: str, rect: Rect, kind: BoothKind | None, **flag
 
 
 def add_booth(
-    session: Session,
+    session: UnitOfWork,
     hall_id: int,
     x_m: float,
     y_m: float,
@@ -337,11 +343,12 @@ def add_booth(
         booth.is_corner = _is_row_end(session, booth)
     _derive(booth, hall)
     session.flush()
+    _record_booths(session, "booth.created", [booth])
     return booth_info(session, booth.id)
 
 
 def add_booth_row(
-    session: Session,
+    session: UnitOfWork,
     hall_id: int,
     x_m: float,
     y_m: float,
@@ -372,11 +379,12 @@ def add_booth_row(
     for booth in booths:
         _derive(booth, hall)
     session.flush()
+    _record_booths(session, "booth.created", booths)
     return [booth_info(session, b.id) for b in booths]
 
 
 def set_booth_rect(
-    session: Session, booth_id: int, x_m: float, y_m: float, width_m: float, depth_m: float
+    session: UnitOfWork, booth_id: int, x_m: float, y_m: float, width_m: float, depth_m: float
 ) -> BoothInfo:
     """Move and/or resize a booth, refusing overlaps and the hall's walls."""
     permit(session, Permission.MANAGE_BOOTHS)
@@ -393,21 +401,23 @@ def set_booth_rect(
                 f"Booth {booth.code} would be {rect.area:g} m², too small for its factory "
                 f"({requested} m² requested); unassign it first."
             )
+    before = booth_state(booth)
     resized = abs(rect.w - booth.width_m) > EPS or abs(rect.d - booth.depth_m) > EPS
     booth.x_m, booth.y_m, booth.width_m, booth.depth_m = rect.x, rect.y, rect.w, rect.d
     if resized and booth.kind != BoothKind.ISLAND:
         booth.kind = booth_kind(rect.w, rect.d)
     _derive(booth, booth.hall)
     session.flush()
+    _record_booth_edit(session, before, booth)
     return booth_info(session, booth.id)
 
 
-def move_booth(session: Session, booth_id: int, x_m: float, y_m: float) -> BoothInfo:
+def move_booth(session: UnitOfWork, booth_id: int, x_m: float, y_m: float) -> BoothInfo:
     booth = _booth(session, booth_id)
     return set_booth_rect(session, booth_id, x_m, y_m, booth.width_m, booth.depth_m)
 
 
-def resize_booth(session: Session, booth_id: int, width_m: float, depth_m: float) -> BoothInfo:
+def resize_booth(session: UnitOfWork, booth_id: int, width_m: float, depth_m: float) -> BoothInfo:
     booth = _booth(session, booth_id)
     return set_booth_rect(session, booth_id, booth.x_m, booth.y_m, width_m, depth_m)
 
@@ -417,7 +427,7 @@ def _factory_area(session: Session, factory_id: int) -> float:
     return sum(b.width_m * b.depth_m for b in booths)
 
 
-def split_booth(session: Session, booth_id: int, parts: int = 2, *, vertical: bool = False):
+def split_booth(session: UnitOfWork, booth_id: int, parts: int = 2, *, vertical: bool = False):
     """Cut a free booth into ``parts`` equal booths along its width (or depth)."""
     permit(session, Permission.MANAGE_BOOTHS)
     booth = _booth(session, booth_id)
@@ -431,6 +441,7 @@ def split_booth(session: Session, booth_id: int, parts: int = 2, *, vertical: bo
     if size < MIN_BOOTH_M - EPS:
         raise PlanError(f"Booth {booth.code} is too small for {parts} parts.")
     first = booth
+    original = booth_state(booth)
     result = [first]
     if vertical:
         first.depth_m = size
@@ -463,10 +474,11 @@ def split_booth(session: Session, booth_id: int, parts: int = 2, *, vertical: bo
         part.is_corner = _is_row_end(session, part)
         _derive(part, hall)
     session.flush()
+    _record_booths(session, "booth.split", result, original=original)
     return [booth_info(session, b.id) for b in result]
 
 
-def merge_booths(session: Session, booth_ids: Sequence[int]) -> BoothInfo:
+def merge_booths(session: UnitOfWork, booth_ids: Sequence[int]) -> BoothInfo:
     """Join booths that together form one rectangle into the first of them."""
     permit(session, Permission.MANAGE_BOOTHS)
     booths = [_booth(session, i) for i in dict.fromkeys(booth_ids)]
@@ -489,6 +501,7 @@ def merge_booths(session: Session, booth_ids: Sequence[int]) -> BoothInfo:
         codes = ", ".join(b.code for b in booths)
         raise PlanError(f"Booths {codes} do not form one rectangle; select adjacent booths.")
     first, rest = booths[0], booths[1:]
+    originals = [booth_state(b) for b in booths]
     factory_id = next(iter(factories - {None}), None)
     on_main = any(b.on_main_aisle for b in booths)
     # A part set near an entrance by hand makes the whole booth so; set "not near" by hand
@@ -507,20 +520,23 @@ def merge_booths(session: Session, booth_ids: Sequence[int]) -> BoothInfo:
     first.is_corner = _is_row_end(session, first)
     _derive(first, first.hall)
     session.flush()
+    _record_booths(session, "booth.merged", [first], originals=originals)
     return booth_info(session, first.id)
 
 
-def delete_booth(session: Session, booth_id: int) -> None:
+def delete_booth(session: UnitOfWork, booth_id: int) -> None:
     permit(session, Permission.MANAGE_BOOTHS)
     booth = _booth(session, booth_id)
     if booth.locked:
         raise PlanError(f"Booth {booth.code} is locked; unlock it before deleting it.")
+    state = booth_state(booth)
     session.delete(booth)
     session.flush()
+    session.record("booth.removed", booths=[state])
 
 
 def update_booth(
-    session: Session,
+    session: UnitOfWork,
     booth_id: int,
     *,
     code: str | None = None,
@@ -553,6 +569,7 @@ def update_booth(
             "before excluding it."
         )
     new_code = _check_code(session, code, booth.id) if code is not None else None
+    before = booth_state(booth)
     if new_code is not None:
         booth.code = new_code
     if kind is not None:
@@ -581,12 +598,20 @@ def update_booth(
         booth.notes = clean_multiline(notes)
     _derive(booth, booth.hall)
     session.flush()
+    _record_booth_edit(session, before, booth)
     return booth_info(session, booth.id)
 
 
-def refresh_prominence(session: Session, hall_id: int | None = None) -> int:
+def refresh_prominence(session: UnitOfWork, hall_id: int | None = None) -> int:
     """Derive every booth's prominence and near-entrance flag again where not set by hand
-    (after the hall or its entrances changed)."""
+    (after the hall or its entrances changed). Records ``booth.prominence_derived``."""
+    count = derive_hall_flags(session, hall_id)
+    hall = session.scalar(select(Hall.code).where(Hall.id == hall_id)) if hall_id else None
+    session.record("booth.prominence_derived", hall=hall, booths=count)
+    return count
+
+
+def derive_hall_flags(session: Session, hall_id: int | None) -> int:
     query = select(Booth)
     if hall_id is not None:
         query = query.where(Booth.hall_id == hall_id)
@@ -677,7 +702,7 @@ def hall_snapshot(session: Session, hall_id: int) -> HallSnapshot:
     return HallSnapshot(hall_id, rows, exclusions)
 
 
-def restore_hall_snapshot(session: Session, snapshot: HallSnapshot) -> None:
+def restore_hall_snapshot(session: UnitOfWork, snapshot: HallSnapshot) -> None:
     """Put a hall's booths back exactly as in ``snapshot`` (same ids, codes and factories).
 
     A factory the snapshot places that meanwhile stands elsewhere is taken off its other booths,
@@ -722,3 +747,66 @@ def restore_hall_snapshot(session: Session, snapshot: HallSnapshot) -> None:
     for factory_id, booth_id, reason in snapshot.exclusions:
         session.add(BoothExclusion(factory_id=factory_id, booth_id=booth_id, reason=reason))
     session.flush()
+    restored = session.scalars(select(Booth).where(Booth.hall_id == hall.id).order_by(Booth.id))
+    _record_booths(
+        session,
+        "booth.plan_restored",
+        list(restored),
+        hall=hall.code,
+        exclusions=[list(e) for e in snapshot.exclusions],
+    )
+
+
+# -- events ----------------------------------------------------------------------------------------
+
+
+def booth_state(booth: Booth) -> dict[str, Any]:
+    """A booth as event data: its id, hall, place, flags and factory (booths have no UUID; the
+    hall and booth codes name them across stations)."""
+    state: dict[str, Any] = {"id": booth.id, "hall": booth.hall.code if booth.hall else None}
+    state |= {column: getattr(booth, column) for column in BOOTH_COLUMNS}
+    state["factory"] = booth.factory_id
+    return state
+
+
+def _hall_state(hall: Hall) -> dict[str, Any]:
+    return {
+        "hall": hall.code,
+        "name": hall.name,
+        "width_m": hall.width_m,
+        "depth_m": hall.depth_m,
+        "entrances": [list(e) for e in hall.entrances or []],
+    }
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {"field": key, "old": before[key], "new": value}
+        for key, value in after.items()
+        if before.get(key) != value
+    ]
+
+
+def _record_booths(session: UnitOfWork, kind: str, booths: Sequence[Booth], **data: Any) -> None:
+    factories = sorted({b.factory_id for b in booths if b.factory_id is not None})
+    subjects = (
+        session.scalars(select(Factory.uuid).where(Factory.id.in_(factories))).all()
+        if factories
+        else []
+    )
+    session.record(kind, subjects, booths=[booth_state(b) for b in booths], **data)
+
+
+def _record_booth_edit(session: UnitOfWork, before: dict[str, Any], booth: Booth) -> None:
+    """``booth.edited`` with each changed field, or ``booth.locked`` / ``unlocked`` /
+    ``excluded`` / ``included`` when that flag is all that changed."""
+    changes = _changes(before, booth_state(booth))
+    if not changes:
+        return
+    fields = {c["field"] for c in changes} - {"prominence", "near_entrance", "factory"}
+    kind = "booth.edited"
+    if fields == {"locked"}:
+        kind = "booth.locked" if booth.locked else "booth.unlocked"
+    elif fields == {"excluded"}:
+        kind = "booth.excluded" if booth.excluded else "booth.included"
+    session.record(kind, booth=booth.id, hall=before["hall"], code=booth.code, changes=changes)

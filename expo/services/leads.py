@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
 from sqlalchemy import func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Session, selectinload
 from expo.badges.codes import looks_like_code, normalise_scan
 from expo.errors import ExpoError
 from expo.models import (
+    Factory,
     Inquiry,
     Lead,
     LeadRating,
@@ -41,6 +43,7 @@ from expo.services.badges import BadgeStatus, resolve_badge
 from expo.services.events import StationRef
 from expo.services.factories import require_factory
 from expo.text.clean import clean_multiline
+from expo.unit_of_work import UnitOfWork
 
 MAX_TEXT = 2000
 
@@ -226,30 +229,48 @@ def check_station_acts_for(station: StationRef, factory_id: int) -> None:
     )
 
 
-def bind_booth_station(session: Session, name: str, factory_id: int) -> StationRef:
-    """Make the station ``name`` the booth of ``factory_id`` (created on first use)."""
+def bind_booth_station(
+    session: UnitOfWork, name: str, factory_id: int, *, record: bool = True
+) -> StationRef:
+    """Make the station ``name`` the booth of ``factory_id`` (created on first use).
+
+    Records ``station.bound`` when the binding changes (``record=False``: a booth station
+    created on its first write, which is no decision of anyone's)."""
     require_factory(session, factory_id)
     name = name.strip()
     if not name:
         raise ExpoError("A station needs a name (for example 'Booth A-12').")
     station = session.scalar(select(Station).where(Station.name == name))
+    before: tuple[StationKind | None, int | None] = (None, None)
     if station is None:
         station = Station(name=name, kind=StationKind.BOOTH, factory_id=factory_id)
         session.add(station)
     else:
+        before = (station.kind, station.factory_id)
         station.kind = StationKind.BOOTH
         station.factory_id = factory_id
     session.flush()
+    if record and before != (StationKind.BOOTH, factory_id):
+        factory_uuid = session.scalar(select(Factory.uuid).where(Factory.id == factory_id))
+        session.record(
+            "station.bound",
+            [station.uuid, factory_uuid],
+            station=name,
+            factory=factory_id,
+            factory_uuid=factory_uuid,
+            previous_kind=before[0],
+            previous_factory=before[1],
+        )
     return StationRef(station.id, station.name, station.kind, station.factory_id)
 
 
-def booth_station(session: Session, name: str, factory_id: int) -> StationRef:
+def booth_station(session: UnitOfWork, name: str, factory_id: int) -> StationRef:
     """The booth station ``name`` of ``factory_id``, created on first use. A station already
     bound elsewhere is refused, never silently moved (its leads would change hands)."""
     require_factory(session, factory_id)
     station = session.scalar(select(Station).where(Station.name == name.strip()))
     if station is None:
-        return bind_booth_station(session, name, factory_id)
+        return bind_booth_station(session, name, factory_id, record=False)
     if station.kind != StationKind.BOOTH or station.factory_id != factory_id:
         raise InquiryRefused(
             f"Station {station.name} is not the booth of factory {factory_id}; choose another "
@@ -350,19 +371,20 @@ def _lead_for(session: Session, factory_id: int, visitor_id: int) -> Lead:
 
 
 def record_inquiry(
-    session: Session,
+    session: UnitOfWork,
     factory_id: int,
     payload: str,
     draft: InquiryDraft,
-    station: StationRef,
+    station: StationRef | None = None,
 ) -> InquiryRecord:
     """Log an inquiry of the buyer whose badge ``payload`` is, at ``factory_id``'s booth.
 
     The badge is verified again (it may have been revoked since the scan). The buyer's lead at
     this factory is found or created; its rating and follow-up date follow the newest inquiry
-    that gives one.
+    that gives one. ``station`` defaults to the unit of work's. Records ``inquiry.recorded``.
     """
     permit(session, Permission.RECORD_INQUIRY, factory_id)
+    station = station or session.station()
     check_station_acts_for(station, factory_id)
     buyer = identify_buyer(session, factory_id, payload)
     products = _products(session, factory_id, draft)
@@ -400,6 +422,26 @@ def record_inquiry(
     inquiry.products = products
     session.add(inquiry)
     session.flush()
+    visitor_uuid = session.scalar(select(Visitor.uuid).where(Visitor.id == buyer.visitor_id))
+    factory_uuid = session.scalar(select(Factory.uuid).where(Factory.id == factory_id))
+    session.record(
+        "inquiry.recorded",
+        [inquiry.uuid, lead.uuid, visitor_uuid, factory_uuid],
+        inquiry_uuid=inquiry.uuid,
+        lead_uuid=lead.uuid,
+        factory=factory_id,
+        factory_uuid=factory_uuid,
+        visitor_uuid=visitor_uuid,
+        skus=[p.sku for p in products],
+        quantity=draft.quantity,
+        target_price=None if draft.target_price is None else str(draft.target_price),
+        customisation=customisation,
+        note=notes,
+        rating=draft.rating,
+        follow_up_on=draft.follow_up_on,
+        badge_code=buyer.payload,
+        at=now,
+    )
     return _inquiry_record(inquiry, buyer.name, buyer.company, buyer.visitor_type, station.name)
 
 
@@ -423,18 +465,20 @@ class LeadUpdate:
 
 
 def update_lead(
-    session: Session,
+    session: UnitOfWork,
     lead_id: int,
     acting_factory: int,
     update: LeadUpdate,
-    station: StationRef,
+    station: StationRef | None = None,
 ) -> LeadSummary:
     """Change the rating, follow-up date or notes of the acting factory's lead ``lead_id``.
 
     The lead's inquiries stay as they were (they are append-only). Another factory's lead is
     refused exactly like a lead that does not exist, so its existence does not leak either.
+    Records ``lead.updated`` with each field's old and new value.
     """
     permit(session, Permission.RECORD_INQUIRY, acting_factory)
+    station = station or session.station()
     check_station_acts_for(station, acting_factory)
     require_factory(session, acting_factory)
     lead = session.get(Lead, lead_id)
@@ -443,14 +487,32 @@ def update_lead(
             f"Factory {acting_factory} has no lead {lead_id}. "
             f"`python -m expo inquiries leads --factory {acting_factory}` shows its leads."
         )
+    wanted: dict[str, Any] = {}
     if update.rating is not KEEP:
-        lead.rating = update.rating
+        wanted["rating"] = update.rating
     if update.follow_up_on is not KEEP:
-        lead.follow_up_on = update.follow_up_on
+        wanted["follow_up_on"] = update.follow_up_on
     if update.notes is not KEEP:
-        lead.notes = _clean_text(update.notes or "", "note")
+        wanted["notes"] = _clean_text(update.notes or "", "note")
+    changes = [
+        {"field": field, "old": getattr(lead, field), "new": value}
+        for field, value in wanted.items()
+        if getattr(lead, field) != value
+    ]
+    for field, value in wanted.items():
+        setattr(lead, field, value)
     lead.updated_at = utcnow()
     session.flush()
+    if changes:
+        visitor_uuid = session.scalar(select(Visitor.uuid).where(Visitor.id == lead.visitor_id))
+        session.record(
+            "lead.updated",
+            [lead.uuid, visitor_uuid],
+            lead_uuid=lead.uuid,
+            factory=acting_factory,
+            visitor_uuid=visitor_uuid,
+            changes=changes,
+        )
     return list_leads(session, acting_factory, lead_id=lead.id)[0]
 
 

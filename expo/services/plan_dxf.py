@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
 
 from expo.booths.geometry import Rect
 from expo.models import Booth, Hall
 from expo.services.hall_plans import PlanError
 from expo.services.plan_files import MAX_BOOTHS, ImportResult, _apply, _BoothRow, _HallRow
 from expo.text.clean import clip
+from expo.unit_of_work import UnitOfWork
 
 BOOTH_LAYERS = ("BOOTHS", "BOOTH", "展位")
 HALL_LAYERS = ("HALL", "HALLS", "展馆")
@@ -80,7 +80,7 @@ class _Outline:
 
 
 def import_plan_dxf(
-    session: Session,
+    session: UnitOfWork,
     path: Path,
     hall_code: str | None,
     *,
@@ -212,7 +212,7 @@ def import_plan_dxf(
             )
         )
     hall_row = _HallRow(code, None, round(width, 3), round(depth, 3), None)
-    result = _apply(session, {code: hall_row}, rows)
+    result = _apply(session, {code: hall_row}, rows, source=name)
     return DxfImportResult(
         result.halls_created,
         result.booths_created,

@@ -49,12 +49,14 @@ from expo.services.hall_plans import (
     BOOTH_COLUMNS,
     MIN_BOOTH_M,
     PlanError,
+    booth_state,
     check_hall_size,
+    derive_hall_flags,
     list_booths,
     list_halls,
-    refresh_prominence,
 )
 from expo.text.clean import clean_multiline, clean_text, clip
+from expo.unit_of_work import UnitOfWork
 
 CSV_COLUMNS = ("hall", *BOOTH_COLUMNS, "hall_name", "hall_width_m", "hall_depth_m")
 REQUIRED = ("hall", "code", "x_m", "y_m", "width_m", "depth_m")
@@ -208,12 +210,12 @@ def plan_as_csv(session: Session) -> str:
 
 
 def import_plan(
-    session: Session, path: Path, *, hall: str | None = None, layer: str | None = None
+    session: UnitOfWork, path: Path, *, hall: str | None = None, layer: str | None = None
 ) -> ImportResult:
     """Read a plan file (.csv, .json or .dxf) into the event, all or nothing.
 
     A DXF drawing holds one hall's outlines: ``hall`` names it, ``layer`` the booth layer
-    (see expo.services.plan_dxf).
+    (see expo.services.plan_dxf). Records one ``booth.plan_imported`` event.
     """
     permit(session, Permission.MANAGE_BOOTHS)
     if path.suffix.lower() == ".dxf":
@@ -233,7 +235,7 @@ def import_plan(
         halls, booths = _parse_csv(raw, path.name)
     if not booths and not halls:
         raise PlanError(f"{path.name} holds no booths; nothing was imported.")
-    return _apply(session, halls, booths)
+    return _apply(session, halls, booths, source=path.name)
 
 
 def _read_plan_bytes(path: Path) -> bytes:
@@ -464,7 +466,13 @@ def _json_entrances(entrances: Any, where: str) -> list[list[float]] | None:
     return points
 
 
-def _apply(session: Session, halls: dict[str, _HallRow], booths: list[_BoothRow]) -> ImportResult:
+def _apply(
+    session: UnitOfWork,
+    halls: dict[str, _HallRow],
+    booths: list[_BoothRow],
+    *,
+    source: str = "",
+) -> ImportResult:
     seen: dict[str, str] = {}
     for row in booths:
         if row.code in seen:
@@ -567,5 +575,20 @@ def _apply(session: Session, halls: dict[str, _HallRow], booths: list[_BoothRow]
             updated += 1
     session.flush()
     for hall_id in imported_halls:
-        refresh_prominence(session, hall_id)
+        derive_hall_flags(session, hall_id)
+    session.record(
+        "booth.plan_imported",
+        file_name=source,
+        halls=sorted(halls),
+        halls_created=created_halls,
+        booths_created=created,
+        booths_updated=updated,
+        booths_removed=removed,
+        booths=[
+            booth_state(b)
+            for b in session.scalars(
+                select(Booth).where(Booth.hall_id.in_(imported_halls)).order_by(Booth.id)
+            )
+        ],
+    )
     return ImportResult(created_halls, created, updated, removed, halls=tuple(halls))

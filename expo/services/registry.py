@@ -7,13 +7,14 @@ The names other parts of Expo Desk use live here: ``search_visitors`` and ``Visi
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
-from expo.models import Visitor, VisitorSearchKey, VisitorSource, VisitorType
+from expo.models import Visitor, VisitorSource, VisitorType
 from expo.permissions import Permission, permit
 from expo.services.events import StationRef
 from expo.services.visitor_index import index_companies, refresh_search_keys, search_key_rows
@@ -23,10 +24,11 @@ from expo.services.visitor_search import (
     search_visitors,
     visitor_hits,
 )
+from expo.services.visitor_writer import insert_visitors
 from expo.text.clean import clean_text
-from expo.text.phones import normalise_phone, phone_tail
-from expo.text.pinyin import name_keys
+from expo.text.phones import normalise_phone
 from expo.text.visitor_types import visitor_type_from_label
+from expo.unit_of_work import UnitOfWork
 
 __all__ = [
     "DuplicateVisitor",
@@ -108,12 +110,17 @@ def parse_visitor_type(value: VisitorType | str | None) -> VisitorType | None:
 
 
 def add_visitor(
-    session: Session, new: NewVisitor, station: StationRef, *, force: bool = False
+    session: UnitOfWork,
+    new: NewVisitor,
+    station: StationRef | None = None,
+    *,
+    force: bool = False,
 ) -> VisitorHit:
-    """Register a walk-in at ``station``.
+    """Register a walk-in at ``station`` (default: the unit of work's station).
 
     Refuses a visitor who looks already registered (same phone or WeChat) by raising
-    ``DuplicateVisitor`` with the existing visitor, unless ``force``.
+    ``DuplicateVisitor`` with the existing visitor, unless ``force``. Records
+    ``visitor.registered`` with the visitor's details.
     """
     permit(session, Permission.REGISTER_VISITOR)
     name = clean_text(new.name)
@@ -152,25 +159,46 @@ def add_visitor(
             f"Registration number {registration_no} belongs to another visitor; search for it."
         )
 
-    keys = name_keys(name)
-    visitor = Visitor(
-        name=name,
-        name_pinyin=keys.pinyin,
-        company=clean_text(new.company),
-        phone=phone,
-        phone_tail=phone_tail(phone),
-        wechat=wechat,
-        email=clean_text(new.email),
-        visitor_type=visitor_type,
-        city=clean_text(new.city),
+    station = station or session.station()
+    visitor_uuid = uuid.uuid4()
+    row: dict[str, object] = {
+        "uuid": visitor_uuid,
+        "name": name,
+        "company": clean_text(new.company),
+        "phone": phone,
+        "wechat": wechat,
+        "email": clean_text(new.email),
+        "visitor_type": visitor_type,
+        "city": clean_text(new.city),
+        "source": VisitorSource.WALK_IN,
+        "registration_no": registration_no,
+        "consent_share": new.consent_share,
+        "created_by_station_id": station.id,
+        "import_batch_id": None,
+        "notes": clean_text(new.notes),
+    }
+    [visitor_id] = insert_visitors(session, [row])
+    session.record(
+        "visitor.registered",
+        [visitor_uuid],
+        visitor=visitor_id,
+        visitor_uuid=visitor_uuid,
         source=VisitorSource.WALK_IN,
-        registration_no=registration_no,
-        consent_share=new.consent_share,
-        created_by_station_id=station.id,
-        notes=clean_text(new.notes),
+        forced=force,
+        **{
+            field: row[field]
+            for field in (
+                "name",
+                "company",
+                "phone",
+                "wechat",
+                "email",
+                "visitor_type",
+                "city",
+                "registration_no",
+                "consent_share",
+                "notes",
+            )
+        },
     )
-    visitor.search_keys = [VisitorSearchKey(key=key) for key in keys.keys]
-    session.add(visitor)
-    session.flush()
-    index_companies(session, [visitor.company])
-    return get_visitor_hit(session, visitor.id)
+    return get_visitor_hit(session, visitor_id)

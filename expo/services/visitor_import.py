@@ -21,18 +21,16 @@ with Core bulk statements (one ORM object a row is about ten times slower at 100
 from __future__ import annotations
 
 import gc
-import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import CursorResult, bindparam, func, insert, select, update
-from sqlalchemy import Table as SqlTable
+from sqlalchemy import CursorResult, bindparam, select, update
 from sqlalchemy.orm import Session
 
+from expo.actors import Actor
 from expo.db import EventDatabase
 from expo.errors import ExpoError
 from expo.importing.columns import (
@@ -45,19 +43,20 @@ from expo.importing.columns import (
 )
 from expo.importing.reader import BAD_ROW_REASON, Row, Table, read_table
 from expo.importing.records import Rejection, VisitorDetails, VisitorRecord, parse_row
-from expo.models import ImportBatch, Visitor, VisitorSearchKey, VisitorSource, VisitorType
+from expo.models import ImportBatch, Visitor, VisitorSource, VisitorType
 from expo.models.base import table_of
 from expo.models.types import utcnow
 from expo.permissions import Permission, permit
 from expo.progress import Progress
-from expo.services.events import StationRef, ensure_station
+from expo.services.events import StationRef
 from expo.services.visitor_index import index_companies
-from expo.storage_errors import storage_errors
+from expo.services.visitor_writer import insert_visitors, next_visitor_ids
 from expo.text.clean import clip
 from expo.text.phones import phone_tail
-from expo.text.pinyin import name_keys
+from expo.unit_of_work import UnitOfWork
 
 _CHUNK = 500
+_INSERT_CHUNK = 2000
 _PROGRESS_EVERY = 2000
 IMPORT_CACHE_KIB = 262_144
 
@@ -408,13 +407,6 @@ def _load_known(session: Session, records: Sequence[VisitorRecord]) -> _Index:
     return index
 
 
-@lru_cache(maxsize=65536)
-def _keys(name: str) -> tuple[str, tuple[str, ...]]:
-    # Names repeat (张伟 thousands of times at 100,000): pinyin once a name.
-    keys = name_keys(name)
-    return keys.pinyin, keys.keys
-
-
 def _trailing_note_start(rows: Sequence[Row]) -> int:
     """Index from which rows are trailing notes (one filled cell after the last real row)."""
     last_real = -1
@@ -428,13 +420,13 @@ def _trailing_note_start(rows: Sequence[Row]) -> int:
 
 
 def import_visitors(
-    session: Session,
+    session: UnitOfWork,
     prepared: PreparedImport,
-    station: StationRef | None,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import the rows of ``prepared`` in the caller's transaction.
+    """Import the rows of ``prepared`` in the caller's unit of work, as its actor's station.
 
+    Records one ``import.completed`` event with the counts and the batch (not one per row).
     Raises ``Cancelled`` (from ``progress.check()``) when cancelled: the caller's transaction
     then rolls back and the database is as it was.
     """
@@ -535,6 +527,7 @@ def import_visitors(
         )
 
     now = utcnow()
+    station = session.station()
     batch = ImportBatch(
         file_name=prepared.file_name,
         imported_at=now,
@@ -554,6 +547,20 @@ def import_visitors(
     batch.unchanged = unchanged
     batch.rejected = len(rejected)
     session.flush()
+    session.record(
+        "import.completed",
+        [batch.uuid],
+        what="visitors",
+        batch=batch.id,
+        batch_uuid=batch.uuid,
+        file_name=prepared.file_name,
+        created=len(created_ids),
+        merged=merged,
+        unchanged=unchanged,
+        rejected=len(rejected),
+        ignored_rows=ignored,
+        differences=len(differences),
+    )
     progress.update(total * 2, total * 2, "done")
     return ImportReport(
         file_name=prepared.file_name,
@@ -590,103 +597,43 @@ def _insert_people(
 ) -> list[int]:
     ids: list[int] = []
     total = offset * 2
-    chunk_size = 2000
-    table = table_of(Visitor)
-    sqlite = session.get_bind().dialect.name == "sqlite"
     # On SQLite this transaction holds the write lock since the ImportBatch went in: no one
-    # else can insert, so the new rows' ids are the next ones, given explicitly. Elsewhere the
-    # database hands them out (RETURNING, in the order of the rows).
-    next_id = (session.scalar(select(func.max(table.c.id))) or 0) + 1 if sqlite else 0
-    for start in range(0, len(people), chunk_size):
+    # else can insert, so the new rows' ids are the next ones, given explicitly (the writer's
+    # executemany fast path). Elsewhere the database hands them out (RETURNING).
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    next_ids = iter(next_visitor_ids(session, len(people))) if sqlite else None
+    for start in range(0, len(people), _INSERT_CHUNK):
         progress.check()
-        chunk = people[start : start + chunk_size]
+        chunk = people[start : start + _INSERT_CHUNK]
         rows = []
         for person in chunk:
-            pinyin, _ = _keys(person.name)
-            rows.append(
-                {
-                    "uuid": uuid.uuid4(),
-                    "created_at": now,
-                    "updated_at": now,
-                    "name": person.name,
-                    "name_pinyin": pinyin,
-                    "company": person.company,
-                    "phone": person.phone,
-                    "phone_tail": phone_tail(person.phone),
-                    "wechat": person.wechat,
-                    "email": person.email,
-                    "visitor_type": person.visitor_type,
-                    "city": person.city,
-                    "source": VisitorSource.PREREGISTERED,
-                    "registration_no": person.registration_no,
-                    "consent_share": person.consent,
-                    "import_batch_id": batch_id,
-                    "created_by_station_id": station.id if station else None,
-                    "notes": person.notes,
-                    "version_id": 1,
-                }
-            )
-        if sqlite:
-            chunk_ids = list(range(next_id, next_id + len(rows)))
-            next_id += len(rows)
-            for row, visitor_id in zip(rows, chunk_ids, strict=True):
-                row["id"] = visitor_id
-            _sqlite_executemany(session, table, rows)
-        else:
-            returned = session.execute(
-                insert(table).returning(table.c.id, sort_by_parameter_order=True), rows
-            )
-            chunk_ids = [row[0] for row in returned]
-        keys = [
-            (visitor_id, key)
-            for visitor_id, person in zip(chunk_ids, chunk, strict=True)
-            for key in _keys(person.name)[1]
-        ]
-        _insert_search_keys(session, keys, sqlite)
+            row: dict[str, Any] = {
+                "created_at": now,
+                "updated_at": now,
+                "name": person.name,
+                "company": person.company,
+                "phone": person.phone,
+                "wechat": person.wechat,
+                "email": person.email,
+                "visitor_type": person.visitor_type,
+                "city": person.city,
+                "source": VisitorSource.PREREGISTERED,
+                "registration_no": person.registration_no,
+                "consent_share": person.consent,
+                "import_batch_id": batch_id,
+                "created_by_station_id": station.id if station else None,
+                "notes": person.notes,
+            }
+            if next_ids is not None:
+                row["id"] = next(next_ids)
+            rows.append(row)
+        chunk_ids = insert_visitors(session, rows, index_company_names=False)
         for visitor_id, person in zip(chunk_ids, chunk, strict=True):
             person.visitor_id = visitor_id
         ids += chunk_ids
-        done = min(len(people), start + chunk_size)
+        done = min(len(people), start + _INSERT_CHUNK)
         progress.update(offset + offset * done // len(people), total)
     return ids
-
-
-def _sqlite_executemany(session: Session, table: SqlTable, rows: list[dict[str, Any]]) -> None:
-    """``INSERT`` the rows with the driver's executemany, values converted by the columns' own
-    SQLAlchemy bind processors: the same values as ``session.execute(insert(table), rows)``
-    without its per-row parameter machinery (1.5 s of 4 s at 100,000 visitors)."""
-    connection = session.connection()
-    dialect = connection.dialect
-    names = list(rows[0])
-    processors = [table.c[name].type.bind_processor(dialect) for name in names]
-    quote = dialect.identifier_preparer.quote
-    sql = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
-        f"VALUES ({', '.join('?' for _ in names)})"
-    )
-    pairs = list(zip(names, processors, strict=True))
-    connection.exec_driver_sql(
-        sql,
-        [
-            tuple(process(row[name]) if process else row[name] for name, process in pairs)
-            for row in rows
-        ],
-    )
-
-
-def _insert_search_keys(session: Session, keys: list[tuple[int, str]], sqlite: bool) -> None:
-    if not keys:
-        return
-    if sqlite:
-        # Two plain columns, no conversions: straight to the driver's executemany.
-        session.connection().exec_driver_sql(
-            "INSERT INTO visitor_search_key (visitor_id, key) VALUES (?, ?)", keys
-        )
-        return
-    session.execute(
-        insert(table_of(VisitorSearchKey)),
-        [{"visitor_id": visitor_id, "key": key} for visitor_id, key in keys],
-    )
 
 
 def _update_people(session: Session, people: Sequence[_Person], now: Any) -> None:
@@ -748,34 +695,22 @@ def _update_people(session: Session, people: Sequence[_Person], now: Any) -> Non
 def run_import(
     db: EventDatabase,
     prepared: PreparedImport,
-    station_name: str,
+    actor: Actor | str,
     *,
     dry_run: bool = False,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import in a transaction of its own: committed when done, rolled back on dry run, error
-    or cancel (nothing half-written). For worker threads: opens its own session."""
-    # The write lock first (SQLite: BEGIN IMMEDIATE): the merges decide on what is read here.
-    with (
-        _no_cyclic_gc(),
-        storage_errors(db.url),
-        db.write_session() as session,
-        _large_page_cache(session),
-    ):
-        try:
-            station = ensure_station(session, station_name) if station_name else None
-            report = import_visitors(session, prepared, station, progress)
-            if dry_run:
-                session.rollback()
-                report = _as_dry_run(report)
-            else:
-                if progress is not None:
-                    progress.check()  # a Cancel pressed during the last writes still counts
-                session.commit()
-        except BaseException:
-            session.rollback()
-            raise
-    return report
+    """Import in a unit of work of its own, acting as ``actor`` (a station name is taken as
+    that desk): committed when done, rolled back on dry run, error or cancel (nothing
+    half-written). For worker threads: opens its own transaction."""
+    if isinstance(actor, str):
+        actor = Actor(actor.strip() or "Import")
+    transaction = db.dry_run if dry_run else db.write
+    with _no_cyclic_gc(), transaction(actor) as uow, _large_page_cache(uow):
+        report = import_visitors(uow, prepared, progress)
+        if progress is not None and not dry_run:
+            progress.check()  # a Cancel pressed during the last writes still counts
+    return _as_dry_run(report) if dry_run else report
 
 
 @contextmanager

@@ -19,6 +19,7 @@ from expo.db import (
 )
 from expo.models import Base, Event
 from expo.services.events import create_event
+from tests.actors import OFFICE
 
 
 def test_new_file_gets_the_schema_in_wal_mode_with_foreign_keys(tmp_path: Path) -> None:
@@ -81,7 +82,7 @@ def test_an_older_database_is_backed_up_and_upgraded(tmp_path: Path, monkeypatch
 
     path = tmp_path / "old.sqlite"
     db = open_event(path, create=True)
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         create_event(session, "旧展会")
     db.dispose()
     # Pretend the file was written before the newest migration: it must be backed up, then
@@ -111,7 +112,7 @@ def test_an_older_database_is_backed_up_and_upgraded(tmp_path: Path, monkeypatch
 @pytest.mark.postgres
 def test_the_same_migrations_run_on_postgresql(pg_url: str) -> None:
     db = open_event(pg_url, create=True)
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         create_event(session, "1688 工厂直采节")
     with db.session() as session:
         assert session.scalar(select(Event.name)) == "1688 工厂直采节"

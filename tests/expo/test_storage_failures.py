@@ -19,12 +19,13 @@ from expo.cli import main
 from expo.db import open_event
 from expo.services.badges import code_for_visitor
 from expo.services.events import create_event
+from tests.actors import OFFICE
 from tests.people import add_visitor
 
 
 def _event(path: Path, visitors: int = 1) -> str:
     db = open_event(path, create=True)
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         create_event(session, "测试展会")
         ids = [
             add_visitor(session, f"访客{i}", registration_no=f"FD26{i:07d}")

@@ -17,8 +17,15 @@ DESK = Actor("Desk 7", StationKind.DESK, user="li.na", role=Role.DESK)
 
 
 def _events(db: EventDatabase) -> list[EventRecord]:
+    """The events after the fixture's own set-up (its ``event.created``)."""
     with db.session() as session:
-        return list(session.scalars(select(EventRecord).order_by(EventRecord.id)))
+        return list(
+            session.scalars(
+                select(EventRecord)
+                .where(EventRecord.kind != "event.created")
+                .order_by(EventRecord.id)
+            )
+        )
 
 
 def test_a_recorded_event_is_written_with_its_actor_at_commit(empty_db: EventDatabase) -> None:

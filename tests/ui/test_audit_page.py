@@ -29,13 +29,14 @@ def test_an_edit_appears_on_the_open_audit_page_with_old_and_new(
     visitor = _walk_in(sync_ctx)
     page = AuditPage(sync_ctx)
     show_page(qtbot, page)
-    assert page.model.rowCount() == 0
+    kinds = [page.model.index(r, 1).data() for r in range(page.model.rowCount())]
+    assert kinds == ["visitor.registered", "event.created"]  # newest first
 
     with sync_ctx.write(StationKind.DESK) as uow:
         update_visitor(uow, visitor, company="广州花卉店")
 
     # No timer: the change signal alone brought the row.
-    assert page.model.rowCount() == 1
+    assert page.model.rowCount() == 3
     row = [page.model.index(0, c).data() for c in range(page.model.columnCount())]
     assert row[1:4] == ["visitor.edited", "东门 Desk 2", "东门 Desk 2"]
     assert row[4] == "company: — → 广州花卉店"
@@ -52,9 +53,10 @@ def test_the_visitor_filter_and_a_bad_id(qtbot: QtBot, sync_ctx: AppContext) -> 
     show_page(qtbot, page)
     page.visitor_edit.setText(str(second))
     page.refresh()
-    assert [page.model.index(r, 4).data() for r in range(page.model.rowCount())] == [
-        "city: — → 义乌"
-    ]
+    rows = [[page.model.index(r, c).data() for c in (1, 4)] for r in range(page.model.rowCount())]
+    assert [kind for kind, _ in rows] == ["visitor.edited", "visitor.registered"]
+    assert rows[0][1] == "city: — → 义乌"
+    assert "name=乙" in rows[1][1]
     page.visitor_edit.setText("zhang")
     page.refresh()
     assert "number" in page.status.text()

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from expo.colors import contrast_ratio
 from expo.models import Inquiry, Lead, LeadRating, Station, StationKind, Visitor, VisitorType
 from expo.text.labels import VISITOR_TYPE_COLORS, visitor_type_label
+from tests.actors import OFFICE
 from tests.ui.helpers import ink_pixels, show_page
 from ui.booth.models import RATING_COLORS
 from ui.booth.page import BoothPage
@@ -133,7 +134,7 @@ def test_an_invalid_or_revoked_badge_is_refused_in_red(
 def test_a_registration_number_is_refused_at_the_booth(
     qtbot, page: BoothPage, sync_ctx, fair
 ) -> None:
-    with sync_ctx.db.begin() as session:
+    with sync_ctx.db.write(OFFICE) as session:
         session.get(Visitor, fair.consenting).registration_no = "FD260001002"
     _scan(qtbot, page, "FD260001002")
     assert page.card.property("state") == "refused"
@@ -184,7 +185,7 @@ def test_the_booth_page_on_the_demo_fair(qtbot, demo_ctx, artifacts_dir: Path) -
     from expo.services.badges import code_for_visitor
     from expo.services.factories import list_factories
 
-    with demo_ctx.db.begin() as session:
+    with demo_ctx.db.write(OFFICE) as session:
         factory = list_factories(session, top100=True)[0]
         visitor = session.scalar(select(Visitor).where(Visitor.consent_share.is_(True)))
         code = code_for_visitor(session, visitor.id)
@@ -283,7 +284,7 @@ def test_the_visitor_type_tag_is_readable_for_every_type(
     """The tag's text is white or black by contrast: light types (other's grey) get black."""
     seen = set()
     for visitor_type in VisitorType:
-        with empty_db.begin() as session:
+        with empty_db.write(OFFICE) as session:
             session.get(Visitor, fair.consenting).visitor_type = visitor_type
         _scan(qtbot, page, fair.code_consenting)
         tag = page.buyer_type

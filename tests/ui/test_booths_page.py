@@ -12,6 +12,7 @@ from sqlalchemy import select
 from expo.models import Booth, BoothKind, Factory
 from expo.services.booth_exports import TOP100_GOLD, lighten
 from expo.services.hall_plans import create_hall, list_booths
+from tests.actors import OFFICE
 from ui.booths.page import BoothsPage
 from ui.booths.view import Tool
 from ui.context import AppContext
@@ -21,7 +22,7 @@ from ui.ops import TaskRunner
 
 @pytest.fixture
 def hall_ctx(empty_db, settings) -> AppContext:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         create_hall(session, "A", "A馆", 60, 30, entrances=[[30, 30]])
     return AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
 

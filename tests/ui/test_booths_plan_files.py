@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from expo.services.hall_plans import create_hall, list_booths, list_halls
+from tests.actors import OFFICE
 from ui.booths.page import BoothsPage
 from ui.booths.plan_io import DxfOptionsDialog, PlanImport, export_path
 from ui.context import AppContext
@@ -24,7 +25,7 @@ B,B-01,0,0,3,3,40,20
 
 @pytest.fixture
 def hall_ctx(empty_db, settings) -> AppContext:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         create_hall(session, "A", "A馆", 60, 30, entrances=[[30, 30]])
     return AppContext(db=empty_db, tasks=TaskRunner(synchronous=True), settings=settings)
 

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from expo.models import Badge, BadgePrint, CheckIn, Visitor, VisitorType
 from expo.services.badges import code_for_visitor, reissue_badge
 from expo.services.checkin import CheckInStatus
+from tests.actors import OFFICE
 from tests.people import add_visitor
 from ui.context import AppContext
 from ui.desk.page import DeskPage
@@ -44,7 +45,7 @@ class RecordingSound:
 
 @pytest.fixture
 def visitors(empty_db) -> dict[str, int]:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         return {
             "zhang": add_visitor(
                 session, "张伟", "义乌小商品贸易有限公司", VisitorType.LIVESTREAMER, "FD260000001"
@@ -71,7 +72,7 @@ def desk(qtbot, empty_db, settings, visitors, tmp_path: Path) -> DeskPage:
 
 
 def _code(db, visitor_id: int) -> str:  # noqa: ANN001
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         return code_for_visitor(session, visitor_id)
 
 
@@ -121,7 +122,7 @@ def test_tampered_and_revoked_codes_show_red(qtbot, desk: DeskPage, empty_db, vi
     desk.scan.finish_scan()
     assert desk.result.status is CheckInStatus.INVALID
     assert _close(_panel_colour(desk), RED)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         reissue_badge(session, visitors["li"])
     desk.scan.setText(code)
     desk.scan.finish_scan()
@@ -385,7 +386,7 @@ def _count(db, table) -> int:  # noqa: ANN001
 def test_a_typed_registration_number_asks_enter_to_confirm_and_esc_cancels(
     qtbot, desk: DeskPage, empty_db, visitors, artifacts_dir: Path
 ) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         session.get(Visitor, visitors["li"]).phone_tail = "6688"
     printed: list[int] = []
     desk.badge_printed.connect(printed.append)

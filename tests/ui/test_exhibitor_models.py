@@ -8,6 +8,7 @@ from expo.services.catalogue import list_products
 from expo.services.events import list_categories
 from expo.services.factories import list_factories
 from expo.services.leads import InquiryDraft, booth_station, list_leads, record_inquiry
+from tests.actors import OFFICE
 from tests.fair import build_small_fair
 from ui.booth.models import LeadTableModel
 from ui.exhibitors.models import CatalogueTableModel, FactoryTableModel
@@ -15,7 +16,7 @@ from ui.exhibitors.models import CatalogueTableModel, FactoryTableModel
 
 def test_models_pass_the_qt_model_tester(qtmodeltester, empty_db) -> None:
     fair = build_small_fair(empty_db)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         station = booth_station(session, fair.station_a, fair.factory_a)
         record_inquiry(
             session, fair.factory_a, fair.code_private, InquiryDraft(skus=["CY-001"]), station

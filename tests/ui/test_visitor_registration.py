@@ -15,6 +15,7 @@ from expo.models import ImportBatch, Visitor, VisitorSearchKey
 from expo.progress import Cancelled
 from expo.services import visitor_import
 from expo.services.registry import search_visitors
+from tests.actors import OFFICE
 from tests.people import add_visitor
 from tests.registration_files import write_csv, write_messy_xlsx
 from tests.ui.helpers import shown
@@ -305,7 +306,7 @@ def test_cancel_during_an_import_on_the_real_thread_pool_leaves_the_event_as_it_
 ) -> None:
     # The real pool: reading and importing run on worker threads, results come back queued.
     ctx = AppContext(db=empty_db, tasks=TaskRunner(QThreadPool()), settings=settings)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         known = add_visitor(session, "张伟", None, phone="+8613800138000")
     keys_before = _search_key_count(ctx)
     rows = [["姓名", "手机", "公司"], ["张伟", "13800138000", "义乌小商品"]] + [

@@ -2,9 +2,10 @@
 (CSV or JSON), through ``expo.services.plan_files``.
 
 The functions here run on a worker thread (``ctx.tasks.op``), each with its own session. An
-import runs twice: first as a preview in a session that is never committed (the service checks
-the whole file and says what it would replace), then, once the organiser agreed, for real in
-one transaction. A bad file fails at the preview and nothing is written.
+import runs twice: first as a preview in a unit of work that is always rolled back
+(``db.dry_run``: the service checks the whole file and says what it would replace), then, once
+the organiser agreed, for real in one transaction. A bad file fails at the preview and nothing
+is written.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from expo.actors import system_actor
 from expo.db import EventDatabase
 from expo.models import StationKind
 from expo.progress import Progress
@@ -46,14 +48,17 @@ class PlanImport:
         return self.path.suffix.lower() == ".dxf"
 
 
+# Who a preview acts as: nothing it does is kept, so it is nobody's action.
+PREVIEW = system_actor("Preview")
+
+
 def preview_plan_import(
     db: EventDatabase, request: PlanImport, progress: Progress | None = None
 ) -> ImportResult:
     """Check the whole file and count what it would change, writing nothing."""
-    # The session is closed without a commit, so everything the import did is rolled back.
-    with db.session() as session:
+    # The real import in a unit of work that is always rolled back: no row, no event.
+    with db.dry_run(PREVIEW) as session:
         result = import_plan(session, request.path, hall=request.hall, layer=request.layer)
-        session.rollback()
     if progress is not None:
         progress.check()
     return result

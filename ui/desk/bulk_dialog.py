@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from expo.badges.bulk import DEFAULT_PER_FILE, BulkBadgeRequest, BulkBadgeResult, make_badge_pdfs
 from expo.badges.export import CodeExportRequest, CodeExportResult, export_codes
 from expo.badges.layout import BadgeLayout
-from expo.models import VisitorType
+from expo.models import StationKind, VisitorType
 from expo.services.badges import BadgeSelection, BadgeSort, import_batch_choices
 from expo.text.labels import visitor_type_label
 from ui.context import AppContext
@@ -145,10 +145,11 @@ class BulkBadgesDialog(QDialog):
         label: str,
         done: Callable[[Any], None],
     ) -> Op:
-        """Run ``task(db, request, progress=…)`` off the GUI thread with progress and Cancel."""
+        """Run ``task(db, request, progress=…, actor=…)`` off the GUI thread with progress and
+        Cancel, acting as this station's office (it issues missing badges)."""
         self._busy(True)
         self.op = (
-            self.ctx.tasks.op(task, self.ctx.db, request)
+            self.ctx.tasks.op(task, self.ctx.db, request, actor=self.ctx.actor(StationKind.OFFICE))
             .writes()
             .with_progress(label, self)
             .on_success(done)

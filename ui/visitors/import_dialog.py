@@ -43,7 +43,6 @@ from expo.text.labels import visitor_type_label
 from expo.text.phones import mask_phone
 from ui.context import AppContext
 from ui.ops import Op
-from ui.settings import STATION_NAME
 
 PREVIEW_ROWS = 8
 IGNORE = "— 不导入 ignore —"
@@ -282,7 +281,7 @@ class ImportDialog(QDialog):
                 run_import,
                 self.ctx.db,
                 self.prepared,
-                self.ctx.settings.get(STATION_NAME),
+                self.ctx.actor(),
                 dry_run=dry_run,
             )
             .writes()

@@ -25,6 +25,7 @@ from expo.models import VisitorType
 from expo.services.badges import badge_cards
 from expo.services.checkin import CheckInStatus, check_in
 from expo.services.events import ensure_station
+from tests.actors import OFFICE
 from tests.people import add_visitor
 from tests.tools import require_tool
 
@@ -48,7 +49,7 @@ def _raster(pdf: Path, dpi: int, out: Path) -> list[Path]:
 def test_every_layout_decodes_back_at_203_dpi_and_checks_in(
     empty_db, tmp_path: Path, layout: BadgeLayout, artifacts_dir: Path
 ) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         ids = [
             add_visitor(session, "张伟", "义乌小商品贸易有限公司", VisitorType.LIVESTREAMER),
             add_visitor(session, LONG_NAME, LONG_COMPANY, VisitorType.CROSS_BORDER, "FD26000002"),
@@ -66,7 +67,7 @@ def test_every_layout_decodes_back_at_203_dpi_and_checks_in(
         ]
     assert sorted(decoded) == sorted(card.code for card in cards)
 
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         results = [check_in(session, text, desk) for text in decoded]
     assert {r.status for r in results} == {CheckInStatus.OK}

@@ -16,11 +16,12 @@ from expo.badges.layout import BadgeLayout
 from expo.models import Badge, VisitorType
 from expo.progress import Cancelled, Progress
 from expo.services.badges import BadgeSelection, BadgeStatus, resolve_badge
+from tests.actors import OFFICE
 from tests.people import add_visitor
 
 
 def _visitors(db, count: int = 25) -> list[int]:  # noqa: ANN001
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         return [
             add_visitor(
                 session,

@@ -47,8 +47,10 @@ def test_visitors_edit_then_audit_list_shows_who_changed_what(
     )  # fmt: skip
     assert code == 0, err
     events = json.loads(out)
-    assert [e["kind"] for e in events] == ["visitor.edited"]
-    [event] = events
+    # Newest first: the edit at Desk 3, then the walk-in's registration at Desk 1.
+    assert [e["kind"] for e in events] == ["visitor.edited", "visitor.registered"]
+    event, registered = events
+    assert registered["station"] == "Desk 1"
     assert event["station"] == "Desk 3"
     assert event["actor"] == "Desk 3"
     assert {"field": "company", "old": "杭州直播基地", "new": '=HYPERLINK("x")'} in event["changes"]

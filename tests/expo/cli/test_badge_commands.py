@@ -11,6 +11,7 @@ import pytest
 from expo.cli import main
 from expo.db import open_event
 from expo.services.events import create_event
+from tests.actors import OFFICE
 from tests.people import add_visitor
 
 
@@ -24,7 +25,7 @@ def run_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, s
 def fair(tmp_path: Path) -> str:
     path = tmp_path / "fair.sqlite"
     db = open_event(path, create=True)
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         create_event(session, "测试展会")
         add_visitor(session, "张伟", "义乌贸易", registration_no="FD260000001")
         add_visitor(session, "李娜", "宁波家居", registration_no="FD260000002")

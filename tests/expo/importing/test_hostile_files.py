@@ -19,6 +19,7 @@ from expo.services.visitor_import import (
     import_visitors,
     prepare_import,
 )
+from tests.actors import OFFICE
 from tests.hostile_files import (
     huge_dimension_xlsx,
     inline_cell,
@@ -144,7 +145,7 @@ def test_one_bad_byte_names_the_row_and_can_be_skipped(empty_db, tmp_path: Path)
     path = tmp_path / "visitors.csv"
     path.write_bytes(data)
     prepared = prepare_import(path, skip_bad_rows=True)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         report = import_visitors(session, prepared, None)
     assert report.created == 1999
     assert [(r.row, r.reason) for r in report.rejected] == [(1234, BAD_ROW_REASON)]

@@ -23,11 +23,12 @@ from expo.services.badges import (
     select_visitor_ids,
 )
 from expo.services.events import badge_secret, ensure_station
+from tests.actors import OFFICE
 from tests.people import add_visitor
 
 
 def test_code_for_visitor_issues_once_and_resolves_to_the_visitor(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         visitor_id = add_visitor(session)
         code = code_for_visitor(session, visitor_id)
         assert code_for_visitor(session, visitor_id) == code
@@ -38,7 +39,7 @@ def test_code_for_visitor_issues_once_and_resolves_to_the_visitor(empty_db) -> N
 
 
 def test_tampered_payloads_are_invalid_without_any_lookup(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         visitor_id = add_visitor(session)
         code = code_for_visitor(session, visitor_id)
         badge_secret(session)  # warm: the only query a refused code may make
@@ -70,13 +71,13 @@ def test_tampered_payloads_are_invalid_without_any_lookup(empty_db) -> None:
 def test_a_genuine_code_that_was_never_issued_here_is_unknown(empty_db) -> None:
     from expo.badges.codes import make_code
 
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         code = make_code(badge_secret(session), 999, 1)
         assert resolve_badge(session, code).status is BadgeStatus.UNKNOWN
 
 
 def test_the_registration_number_is_accepted_by_lookup(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         visitor_id = add_visitor(session, registration_no="FD260000042")
         by_number = resolve_badge(session, "FD260000042")
         assert by_number.status is BadgeStatus.OK
@@ -91,7 +92,7 @@ def test_the_registration_number_is_accepted_by_lookup(empty_db) -> None:
 
 
 def test_revoke_and_reissue_stop_the_old_code(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         visitor_id = add_visitor(session)
         old = code_for_visitor(session, visitor_id)
         new = reissue_badge(session, visitor_id)
@@ -110,7 +111,7 @@ def test_revoke_and_reissue_stop_the_old_code(empty_db) -> None:
 
 
 def test_unknown_visitors_are_refused_with_a_message(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         with pytest.raises(ExpoError, match="No visitor with id 77"):
             code_for_visitor(session, 77)
         with pytest.raises(ExpoError, match="No visitor with id 77"):
@@ -118,14 +119,14 @@ def test_unknown_visitors_are_refused_with_a_message(empty_db) -> None:
 
 
 def test_prints_and_reprints_are_logged_and_counted(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         station = ensure_station(session, "Desk 1")
         visitor_id = add_visitor(session)
         code_for_visitor(session, visitor_id)
         badge_id = resolve_badge(session, code_for_visitor(session, visitor_id)).badge_id
         first = record_badge_print(session, badge_id, station, layout="label")
         second = record_badge_print(session, badge_id, station, layout="label")
-        third = record_badge_print(session, badge_id, None, layout="a6")
+        third = record_badge_print(session, badge_id, layout="a6")  # as the acting station
         assert (first.reprint, second.reprint, third.reprint) == (False, True, True)
         assert third.reprint_count == 2
         badge = session.get(Badge, badge_id)
@@ -138,12 +139,12 @@ def test_prints_and_reprints_are_logged_and_counted(empty_db) -> None:
         assert log == [
             (False, station.id, "label"),
             (True, station.id, "label"),
-            (True, None, "a6"),
+            (True, session.station().id, "a6"),
         ]
 
 
 def test_bulk_codes_issue_missing_badges_and_keep_existing_ones(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         ids = [add_visitor(session, name=f"访客{i}") for i in range(1200)]
         kept = code_for_visitor(session, ids[5])
         codes = codes_for_visitors(session, ids)
@@ -156,7 +157,7 @@ def test_bulk_codes_issue_missing_badges_and_keep_existing_ones(empty_db) -> Non
 
 
 def test_selection_filters_and_sorts(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         zhao = add_visitor(session, "赵六", "B公司", VisitorType.LIVESTREAMER)
         an = add_visitor(session, "安琪", "C公司", VisitorType.LIVESTREAMER)
         li = add_visitor(session, "李四", "A公司", VisitorType.WHOLESALER)

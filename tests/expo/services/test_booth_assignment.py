@@ -24,6 +24,7 @@ from expo.services.booth_assignment import (
 )
 from expo.services.booth_exports import export_exhibitors_xlsx, export_plan_pdf
 from expo.services.hall_plans import update_booth
+from tests.actors import OFFICE
 from tests.tools import require_tool
 
 
@@ -61,7 +62,7 @@ def _true_adjacent_pairs(session) -> int:
 
 
 def test_assignment_on_the_demo_fair_keeps_every_rule(demo_db) -> None:
-    with demo_db.begin() as session:
+    with demo_db.write(OFFICE) as session:
         booths = session.scalars(select(Booth).order_by(Booth.prominence.desc())).all()
         # The organiser locks a TOP100-worthy booth for factory 7 and keeps one booth empty.
         factory_7 = session.get(Factory, 7)
@@ -74,7 +75,7 @@ def test_assignment_on_the_demo_fair_keeps_every_rule(demo_db) -> None:
         excluded = next(b.id for b in booths if b.id not in (keep.id, empty.id))
         exclude_factory(session, 3, excluded)
 
-    with demo_db.begin() as session:
+    with demo_db.write(OFFICE) as session:
         result = assign_booths(session, AssignOptions(time_limit=15))
 
     with demo_db.session() as session:
@@ -139,7 +140,7 @@ def test_dry_run_writes_nothing(demo_db, capsys) -> None:
 
 
 def test_placing_by_hand_checks_size_and_warns_about_competitors(demo_db) -> None:
-    with demo_db.begin() as session:
+    with demo_db.write(OFFICE) as session:
         problem = load_problem(session)
         factories = {f.id: f for f in problem.factories}
         # Two direct competitors and two touching booths large enough for both.
@@ -163,13 +164,16 @@ def test_placing_by_hand_checks_size_and_warns_about_competitors(demo_db) -> Non
     assert placed.warnings and "Direct competitor next door" in placed.warnings[0]
     big = next(f for f in factories.values() if f.requested_area >= 36)
     third = next(b for b in small if b.id not in (first.id, second.id))
-    with pytest.raises(AssignmentError, match="asked for"), demo_db.begin() as session:
+    with pytest.raises(AssignmentError, match="asked for"), demo_db.write(OFFICE) as session:
         assign_by_hand(session, big.id, [third.id])
-    with pytest.raises(AssignmentError, match="taken by"), demo_db.begin() as session:
+    with pytest.raises(AssignmentError, match="taken by"), demo_db.write(OFFICE) as session:
         assign_by_hand(session, pair[1].id, [first.id])
-    with demo_db.begin() as session:
+    with demo_db.write(OFFICE) as session:
         update_booth(session, first.id, locked=True)
-    with pytest.raises(AssignmentError, match="locked in its booth"), demo_db.begin() as session:
+    with (
+        pytest.raises(AssignmentError, match="locked in its booth"),
+        demo_db.write(OFFICE) as session,
+    ):
         assign_by_hand(session, pair[0].id, [third.id])
     with demo_db.session() as session:
         assert session.get(Booth, first.id).factory_id == pair[0].id
@@ -177,7 +181,7 @@ def test_placing_by_hand_checks_size_and_warns_about_competitors(demo_db) -> Non
 
 
 def test_pdf_and_xlsx_show_the_assignment(demo_db, tmp_path: Path, artifacts_dir: Path) -> None:
-    with demo_db.begin() as session:
+    with demo_db.write(OFFICE) as session:
         assign_booths(session, AssignOptions(time_limit=5))
     pdf = artifacts_dir / "booths-floor-plan.pdf"
     xlsx = tmp_path / "exhibitors.xlsx"

@@ -25,6 +25,7 @@ from expo.services.catalogue import (
     save_catalogue,
 )
 from expo.services.factories import FactoryNotFound
+from tests.actors import OFFICE
 from tests.fair import build_small_fair
 
 
@@ -104,7 +105,7 @@ def test_matcher_ranks_an_exact_sku_first() -> None:
 
 def test_save_catalogue_creates_updates_and_deletes_in_one_go(empty_db) -> None:
     fair = build_small_fair(empty_db)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         products = {p.sku: p for p in list_products(session, fair.factory_a)}
         chair = products["CY-001"]
         result = save_catalogue(
@@ -127,7 +128,7 @@ def test_save_catalogue_creates_updates_and_deletes_in_one_go(empty_db) -> None:
 
 def test_two_products_may_swap_their_skus(empty_db) -> None:
     fair = build_small_fair(empty_db)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         products = {p.sku: p for p in list_products(session, fair.factory_a)}
         one, two = products["CY-001"], products["CY-002"]
         save_catalogue(
@@ -148,7 +149,7 @@ def test_a_bad_save_writes_nothing_and_lists_every_problem(empty_db) -> None:
     with empty_db.session() as session:
         products = {p.sku: p for p in list_products(session, fair.factory_a)}
         other = list_products(session, fair.factory_b)[0]
-    with pytest.raises(CatalogueError) as caught, empty_db.begin() as session:
+    with pytest.raises(CatalogueError) as caught, empty_db.write(OFFICE) as session:
         save_catalogue(
             session,
             fair.factory_a,

@@ -19,6 +19,7 @@ from expo.services.catalogue_files import (
     header_field,
     import_catalogue,
 )
+from tests.actors import OFFICE
 from tests.fair import build_small_fair
 
 
@@ -69,7 +70,7 @@ def test_import_reports_bad_rows_by_excel_row_and_keeps_the_good_ones(
 ) -> None:
     fair = build_small_fair(empty_db)
     path = messy_catalogue(tmp_path / "星尚目录.xlsx")
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         result = import_catalogue(session, fair.factory_a, path)
     assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
     reasons = {r.row: r.reason for r in result.rejected}
@@ -99,9 +100,9 @@ def test_importing_the_same_file_twice_changes_nothing_the_second_time(
 ) -> None:
     fair = build_small_fair(empty_db)
     path = messy_catalogue(tmp_path / "catalogue.xlsx")
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         import_catalogue(session, fair.factory_a, path)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         again = import_catalogue(session, fair.factory_a, path)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 3)
 
@@ -112,7 +113,7 @@ def test_a_known_sku_is_updated_and_absent_columns_are_left_alone(empty_db, tmp_
         tmp_path / "prices.xlsx",
         [["SKU", "Name", "Price min", "Price max"], ["CY-001", "折叠露营椅", 33, 55.5]],
     )
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         result = import_catalogue(session, fair.factory_a, path)
     assert (result.created, result.updated) == (0, 1)
     with empty_db.session() as session:
@@ -124,7 +125,7 @@ def test_a_known_sku_is_updated_and_absent_columns_are_left_alone(empty_db, tmp_
 def test_a_dry_run_reports_and_writes_nothing(empty_db, tmp_path: Path) -> None:
     fair = build_small_fair(empty_db)
     path = messy_catalogue(tmp_path / "catalogue.xlsx")
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         result = import_catalogue(session, fair.factory_a, path, dry_run=True)
     assert result.created == 3 and len(result.rejected) == 7
     with empty_db.session() as session:
@@ -148,7 +149,7 @@ def test_a_cancelled_import_leaves_the_catalogue_as_it_was(empty_db, tmp_path: P
             if self.done >= 200:
                 self.cancel()
 
-    with pytest.raises(Cancelled), empty_db.begin() as session:
+    with pytest.raises(Cancelled), empty_db.write(OFFICE) as session:
         import_catalogue(session, fair.factory_a, path, progress=CancelHalfWay())
     assert _product_count(empty_db) == before
 
@@ -169,7 +170,7 @@ def test_a_crash_mid_import_leaves_the_catalogue_as_it_was(
         return real_apply(product, draft)
 
     monkeypatch.setattr(catalogue_files, "apply_draft", failing_apply)
-    with pytest.raises(OSError), empty_db.begin() as session:
+    with pytest.raises(OSError), empty_db.write(OFFICE) as session:
         import_catalogue(session, fair.factory_a, path)
     assert _product_count(empty_db) == before
 
@@ -181,7 +182,7 @@ def test_files_that_cannot_be_imported_say_what_to_do(empty_db, tmp_path: Path) 
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a zip")
     headless = _write(tmp_path / "headless.xlsx", [["A-1", "椅子", 12]])
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         with pytest.raises(CatalogueFileError, match="save the catalogue as .xlsx"):
             import_catalogue(session, fair.factory_a, csv)
         with pytest.raises(CatalogueFileError, match="cannot be read"):
@@ -215,6 +216,6 @@ def test_export_opens_in_openpyxl_and_imports_back_unchanged(empty_db, tmp_path:
     assert chair[1:6] == ("折叠露营椅", "露营", 200, 35, 58.5)
     assert chair[6:9] == ("是", "否", 15)
     assert not list(tmp_path.glob("*.part"))
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         again = import_catalogue(session, fair.factory_a, out)
     assert (again.created, again.updated, again.unchanged, again.rejected) == (0, 0, 4, [])

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from expo.db import EventDatabase
 from expo.models import Badge, CheckIn, CheckInKind
 from expo.services.badges import codes_for_visitors
+from tests.actors import OFFICE
 from tests.people import add_visitor
 from tests.racing_desks import scan_all
 
@@ -24,7 +25,7 @@ WITHOUT_BADGES = 80  # typed registration numbers, confirmed: the badge is issue
 
 
 def _fair(db: EventDatabase) -> tuple[list[str], set[int]]:
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         coded = [
             add_visitor(session, f"访客{i}", registration_no=f"FD26{i:07d}")
             for i in range(WITH_BADGES)

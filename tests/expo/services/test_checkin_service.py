@@ -24,6 +24,7 @@ from expo.services.checkin import (
     undo_last_check_in,
 )
 from expo.services.events import StationRef, ensure_station
+from tests.actors import OFFICE
 from tests.people import add_visitor
 
 
@@ -32,7 +33,7 @@ def _rows(session) -> int:  # noqa: ANN001
 
 
 def test_first_scan_is_ok_second_is_already_with_time_and_desk(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk1 = ensure_station(session, "Desk 1")
         desk2 = ensure_station(session, "Desk 2")
         visitor_id = add_visitor(session, "李娜", "宁波家居", registration_no="FD26001")
@@ -57,7 +58,7 @@ def test_first_scan_is_ok_second_is_already_with_time_and_desk(empty_db) -> None
 
 
 def test_a_re_entry_is_logged_not_refused(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         code = code_for_visitor(session, add_visitor(session))
         for _ in range(3):
@@ -76,7 +77,7 @@ def test_a_re_entry_is_logged_not_refused(empty_db) -> None:
     ],
 )
 def test_refused_scans_write_nothing(empty_db, payload: str, status: CheckInStatus) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         add_visitor(session)
         result = check_in(session, payload, desk)
@@ -87,7 +88,7 @@ def test_refused_scans_write_nothing(empty_db, payload: str, status: CheckInStat
 
 
 def test_an_edited_code_is_invalid_and_a_revoked_one_is_revoked(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         visitor_id = add_visitor(session, "王芳")
         code = code_for_visitor(session, visitor_id)
@@ -105,7 +106,7 @@ def _badges(session) -> int:  # noqa: ANN001
 
 
 def test_a_registration_number_finds_the_person_but_admits_only_when_confirmed(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         visitor_id = add_visitor(
             session,
@@ -140,7 +141,7 @@ def test_a_registration_number_finds_the_person_but_admits_only_when_confirmed(e
 
 
 def test_a_code_needs_no_confirmation(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         code = code_for_visitor(session, add_visitor(session, registration_no="FD260000043"))
         result = check_in(session, code, desk)
@@ -149,33 +150,33 @@ def test_a_code_needs_no_confirmation(empty_db) -> None:
 
 @pytest.mark.parametrize("payload", ["", "EXPO1.B.B.AAAAAAAAAAAAAAAA", "FD26999999", "FD260000044"])
 def test_a_scan_that_writes_nothing_never_asks_for_the_station(empty_db, payload: str) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         add_visitor(session, registration_no="FD260000044")
 
     def station() -> StationRef:
         raise AssertionError("the station was asked for, by a scan that writes nothing")
 
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         result = check_in(session, payload, station)
     assert result.check_in_id is None
 
 
 def test_the_database_holds_one_standing_first_entry_per_visitor(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         visitor_id = add_visitor(session)
         badge_id = code_and_badge(session, visitor_id)
         check_in(session, code_for_visitor(session, visitor_id), desk)
-    with pytest.raises(IntegrityError), empty_db.begin() as session:
+    with pytest.raises(IntegrityError), empty_db.write(OFFICE) as session:
         session.add(
             CheckIn(visitor_id=visitor_id, station_id=desk.id, badge_id=badge_id)
         )  # a second entry, as a racing desk that read "none yet" would write it
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         assert _rows(session) == 1
 
 
 def test_a_desk_that_lost_the_race_records_a_re_entry_and_answers_already(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk1 = ensure_station(session, "Desk 1")
         desk2 = ensure_station(session, "Desk 2")
         visitor_id = add_visitor(session, "王芳")
@@ -197,7 +198,7 @@ def code_and_badge(session, visitor_id: int) -> int:  # noqa: ANN001
 
 
 def test_undo_marks_exactly_one_check_in(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         codes = [code_for_visitor(session, add_visitor(session, f"访客{i}")) for i in range(3)]
         results = [check_in(session, code, desk) for code in codes]
@@ -222,7 +223,7 @@ def test_undo_marks_exactly_one_check_in(empty_db) -> None:
 
 
 def test_undo_belongs_to_the_desk_that_checked_in(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk1 = ensure_station(session, "Desk 1")
         desk2 = ensure_station(session, "Desk 2")
         result = check_in(session, code_for_visitor(session, add_visitor(session)), desk1)
@@ -233,7 +234,7 @@ def test_undo_belongs_to_the_desk_that_checked_in(empty_db) -> None:
 
 
 def test_a_visitor_found_by_search_is_checked_in_with_a_new_badge(empty_db) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         desk = ensure_station(session, "Desk 1")
         visitor_id = add_visitor(session, "陈静")
         result = check_in_visitor(session, visitor_id, desk)
@@ -246,18 +247,18 @@ def test_a_visitor_found_by_search_is_checked_in_with_a_new_badge(empty_db) -> N
 
 @pytest.mark.postgres
 def test_check_in_runs_the_same_on_postgresql(pg_db: EventDatabase) -> None:
-    with pg_db.begin() as session:
+    with pg_db.write(OFFICE) as session:
         desk1 = ensure_station(session, "Desk 1")
         desk2 = ensure_station(session, "Desk 2")
         visitor_id = add_visitor(session, "周杰", "台北音乐", registration_no="FD26000009")
         code = code_for_visitor(session, visitor_id)
-    with pg_db.begin() as session:
+    with pg_db.write(OFFICE) as session:
         assert check_in(session, code, desk1).status is CheckInStatus.OK
-    with pg_db.begin() as session:
+    with pg_db.write(OFFICE) as session:
         again = check_in(session, "fd26000009", desk2, confirm=True)
         assert again.status is CheckInStatus.ALREADY and again.first_station == "Desk 1"
         assert check_in(session, code[:-2], desk2).status is CheckInStatus.INVALID
-    with pg_db.begin() as session:
+    with pg_db.write(OFFICE) as session:
         undone = undo_last_check_in(session, desk2)
         assert undone.kind is CheckInKind.RE_ENTRY
         assert (

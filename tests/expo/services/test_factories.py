@@ -7,12 +7,13 @@ from sqlalchemy import select
 
 from expo.models import Booth, Hall
 from expo.services.factories import UnknownCategory, get_factory, list_factories
+from tests.actors import OFFICE
 from tests.fair import build_small_fair
 
 
 def test_factories_filter_by_top100_and_category_and_show_their_booths(empty_db) -> None:
     fair = build_small_fair(empty_db)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         hall = Hall(code="A", name="A 馆", width_m=60, depth_m=40)
         session.add(hall)
         session.flush()

@@ -18,11 +18,12 @@ from expo.services.leads import (
     record_inquiry,
     update_lead,
 )
+from tests.actors import OFFICE
 from tests.fair import build_small_fair
 
 
 def _log_inquiries(db, fair) -> None:
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         a = booth_station(session, fair.station_a, fair.factory_a)
         b = booth_station(session, fair.station_b, fair.factory_b)
         record_inquiry(
@@ -136,7 +137,7 @@ def test_an_export_without_inquiries_is_a_file_with_headers(empty_db, tmp_path: 
 def test_the_leads_sheet_carries_the_booth_s_own_lead_notes(empty_db, tmp_path: Path) -> None:
     fair = build_small_fair(empty_db)
     _log_inquiries(empty_db, fair)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         station = booth_station(session, fair.station_a, fair.factory_a)
         lead = next(x for x in list_leads(session, fair.factory_a) if x.name == "李娜")
         update_lead(

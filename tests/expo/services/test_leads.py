@@ -26,6 +26,7 @@ from expo.services.leads import (
     record_inquiry,
     update_lead,
 )
+from tests.actors import OFFICE
 from tests.fair import build_small_fair
 
 
@@ -35,7 +36,7 @@ def fair(empty_db):
 
 
 def _station(db, name: str, factory_id: int):
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         return booth_station(session, name, factory_id)
 
 
@@ -71,7 +72,7 @@ def test_an_invalid_or_unknown_badge_is_refused_at_the_booth(
     empty_db, fair, scan: str, status: BadgeStatus
 ) -> None:
     station = _station(empty_db, fair.station_a, fair.factory_a)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         with pytest.raises(BadgeRefused) as caught:
             identify_buyer(session, fair.factory_a, scan)
         assert caught.value.status == status
@@ -85,14 +86,14 @@ def test_a_booth_refuses_a_real_registration_number_and_says_to_scan_the_badge(
     empty_db, fair
 ) -> None:
     station = _station(empty_db, fair.station_a, fair.factory_a)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         session.execute(
             update(Visitor)
             .where(Visitor.id == fair.consenting)
             .values(registration_no="FD260001002")
         )
     for typed in ("FD260001002", "fd260001002"):
-        with empty_db.begin() as session:
+        with empty_db.write(OFFICE) as session:
             with pytest.raises(BadgeRefused, match="Scan the QR code on the badge") as caught:
                 identify_buyer(session, fair.factory_a, typed)
             assert caught.value.status == BadgeStatus.INVALID
@@ -111,7 +112,7 @@ def test_a_booth_refuses_a_real_registration_number_and_says_to_scan_the_badge(
 
 def test_a_revoked_badge_is_refused_and_the_new_one_works(empty_db, fair) -> None:
     station = _station(empty_db, fair.station_a, fair.factory_a)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         with pytest.raises(BadgeRefused, match="replaced") as caught:
             record_inquiry(
                 session, fair.factory_a, fair.revoked_code, InquiryDraft(skus=["CY-001"]), station
@@ -136,7 +137,7 @@ def test_an_inquiry_from_a_scanned_badge_lands_with_factory_visitor_and_products
         rating=LeadRating.HOT,
         follow_up_on=dt.date(2026, 12, 28),
     )
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         record = record_inquiry(session, fair.factory_a, fair.code_consenting, draft, station)
     assert record.factory_id == fair.factory_a and record.visitor_id == fair.consenting
     assert [p.sku for p in record.products] == ["CY-001", "CY-003"]
@@ -162,7 +163,7 @@ def test_an_inquiry_from_a_scanned_badge_lands_with_factory_visitor_and_products
 
 def test_the_same_buyer_twice_at_one_factory_is_one_lead_with_two_inquiries(empty_db, fair) -> None:
     station = _station(empty_db, fair.station_a, fair.factory_a)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         first = record_inquiry(
             session,
             fair.factory_a,
@@ -170,7 +171,7 @@ def test_the_same_buyer_twice_at_one_factory_is_one_lead_with_two_inquiries(empt
             InquiryDraft(skus=["CY-001"], rating=LeadRating.WARM),
             station,
         )
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         card = identify_buyer(session, fair.factory_a, fair.code_private)
         assert card.lead_id == first.lead_id and card.earlier_inquiries == 1
         second = record_inquiry(
@@ -192,7 +193,7 @@ def test_the_same_buyer_twice_at_one_factory_is_one_lead_with_two_inquiries(empt
 def test_factory_a_never_sees_factory_b_s_leads_or_inquiries(empty_db, fair) -> None:
     station_a = _station(empty_db, fair.station_a, fair.factory_a)
     station_b = _station(empty_db, fair.station_b, fair.factory_b)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         record_inquiry(
             session, fair.factory_a, fair.code_consenting, InquiryDraft(skus=["CY-001"]), station_a
         )
@@ -218,7 +219,7 @@ def test_factory_a_never_sees_factory_b_s_leads_or_inquiries(empty_db, fair) -> 
 
 def test_a_booth_logs_for_its_own_factory_and_products_only(empty_db, fair) -> None:
     station_a = _station(empty_db, fair.station_a, fair.factory_a)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         with pytest.raises(InquiryRefused, match="booth of another factory"):
             record_inquiry(
                 session,
@@ -270,11 +271,11 @@ def test_a_product_named_in_an_inquiry_cannot_be_deleted(empty_db, fair) -> None
     from expo.services.catalogue import CatalogueError, save_catalogue
 
     station = _station(empty_db, fair.station_a, fair.factory_a)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         record_inquiry(
             session, fair.factory_a, fair.code_consenting, InquiryDraft(skus=["CY-001"]), station
         )
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         chair = next(p for p in list_products(session, fair.factory_a) if p.sku == "CY-001")
         assert chair.inquiries == 1
         with pytest.raises(CatalogueError, match="named in 1 inquiries"):
@@ -289,7 +290,7 @@ def test_inquiries_and_leads_on_postgresql(pg_db: EventDatabase, tmp_path) -> No
     fair = build_small_fair(pg_db)
     station = _station(pg_db, fair.station_a, fair.factory_a)
     for skus in (["CY-001", "CY-003"], ["CY-002"]):
-        with pg_db.begin() as session:
+        with pg_db.write(OFFICE) as session:
             record_inquiry(
                 session,
                 fair.factory_a,
@@ -310,7 +311,7 @@ def test_inquiries_and_leads_on_postgresql(pg_db: EventDatabase, tmp_path) -> No
 
 
 def _lead_of(db, factory_id: int, payload: str, sku: str, station) -> int:
-    with db.begin() as session:
+    with db.write(OFFICE) as session:
         draft = InquiryDraft(skus=[sku], rating=LeadRating.WARM, notes="first visit")
         return record_inquiry(session, factory_id, payload, draft, station).lead_id
 
@@ -320,7 +321,7 @@ def test_booth_staff_edit_a_lead_s_notes_rating_and_follow_up_after_the_fact(
 ) -> None:
     station = _station(empty_db, fair.station_a, fair.factory_a)
     lead_id = _lead_of(empty_db, fair.factory_a, fair.code_consenting, "CY-001", station)
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         summary = update_lead(
             session,
             lead_id,
@@ -338,7 +339,7 @@ def test_booth_staff_edit_a_lead_s_notes_rating_and_follow_up_after_the_fact(
         "Sent the price list by WeChat",
     )
     # Fields left out stay; None clears; the inquiry (append-only) is untouched.
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         update_lead(session, lead_id, fair.factory_a, LeadUpdate(follow_up_on=None), station)
     with empty_db.session() as session:
         lead = session.get(Lead, lead_id)
@@ -357,7 +358,7 @@ def test_factory_b_can_never_touch_factory_a_s_lead(empty_db, fair) -> None:
     station_b = _station(empty_db, fair.station_b, fair.factory_b)
     lead_id = _lead_of(empty_db, fair.factory_a, fair.code_private, "CY-002", station_a)
     change = LeadUpdate(rating=LeadRating.COLD, notes="not serious")
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         # As factory B, from B's booth: refused as if the lead did not exist.
         with pytest.raises(LeadNotFound, match=f"Factory {fair.factory_b} has no lead"):
             update_lead(session, lead_id, fair.factory_b, change, station_b)
@@ -375,7 +376,7 @@ def test_an_overlong_lead_note_is_refused_and_nothing_changes(empty_db, fair) ->
     station = _station(empty_db, fair.station_a, fair.factory_a)
     lead_id = _lead_of(empty_db, fair.factory_a, fair.code_private, "CY-002", station)
     with pytest.raises(InquiryRefused, match="longer than 2000"):
-        with empty_db.begin() as session:
+        with empty_db.write(OFFICE) as session:
             update_lead(
                 session,
                 lead_id,

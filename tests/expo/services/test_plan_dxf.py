@@ -14,6 +14,7 @@ from expo.models import Booth, BoothKind, Hall
 from expo.services.hall_plans import PlanError, add_booth, create_hall, list_booths
 from expo.services.plan_dxf import DxfOptionMissing
 from expo.services.plan_files import import_plan
+from tests.actors import OFFICE
 
 # The hall's outline sits away from the drawing's origin, as in a real site plan (millimetres).
 OX, OY = 100_000.0, 50_000.0
@@ -73,7 +74,7 @@ def _plan(db) -> list[tuple[str, str, float, float, float, float, BoothKind]]:
 
 def test_a_drawing_becomes_a_hall_with_its_booths(empty_db, tmp_path: Path) -> None:
     path = _drawing(tmp_path / "hall-a.dxf")
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         result = import_plan(session, path, hall="a")
     assert result.as_dict() == {
         "halls_created": 1,
@@ -97,11 +98,11 @@ def test_a_drawing_becomes_a_hall_with_its_booths(empty_db, tmp_path: Path) -> N
 
 
 def test_importing_again_replaces_the_halls_booths(empty_db, tmp_path: Path) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         hall = create_hall(session, "A", "A馆", 80, 40)
         add_booth(session, hall.id, 50, 10, 3, 3, code="OLD-1")
     path = _drawing(tmp_path / "hall-a.dxf")
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         result = import_plan(session, path, hall="A")
     assert (result.halls_created, result.booths_created, result.booths_removed) == (0, 4, 1)
     assert "OLD-1" not in {row[1] for row in _plan(empty_db)}
@@ -154,12 +155,12 @@ def _circle(msp) -> None:
     ],
 )
 def test_a_bad_drawing_is_refused_whole(empty_db, tmp_path: Path, extra, message) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         hall = create_hall(session, "A", "A馆", 60, 30)
         add_booth(session, hall.id, 50, 10, 3, 3, code="KEEP-1")
     before = _plan(empty_db)
     path = _drawing(tmp_path / "bad.dxf", extra)
-    with pytest.raises(PlanError, match=message), empty_db.begin() as session:
+    with pytest.raises(PlanError, match=message), empty_db.write(OFFICE) as session:
         import_plan(session, path, hall="A")
     assert _plan(empty_db) == before
 
@@ -175,7 +176,7 @@ def test_units_layers_and_the_hall_are_named_or_explained(empty_db, tmp_path: Pa
     doc.saveas(path)
     # The service's words suit the GUI's dialog as well as the command line: no flags in them.
     with pytest.raises(DxfOptionMissing, match="name the hall it shows") as missing:
-        with empty_db.begin() as session:
+        with empty_db.write(OFFICE) as session:
             import_plan(session, path)
     assert missing.value.option == "hall" and "--" not in str(missing.value)
     stands = ezdxf.new("R2010", units=6)
@@ -185,22 +186,22 @@ def test_units_layers_and_the_hall_are_named_or_explained(empty_db, tmp_path: Pa
     )
     stands.saveas(tmp_path / "stands.dxf")
     with pytest.raises(DxfOptionMissing, match="Name the booth layer") as missing:
-        with empty_db.begin() as session:
+        with empty_db.write(OFFICE) as session:
             import_plan(session, tmp_path / "stands.dxf", hall="B")
     assert missing.value.option == "layer" and "--" not in str(missing.value)
     with (
         pytest.raises(PlanError, match="no layer 'stands'; its layers are 0"),
-        empty_db.begin() as session,
+        empty_db.write(OFFICE) as session,
     ):
         import_plan(session, path, hall="B", layer="stands")
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         result = import_plan(session, path, hall="B")
     assert result.units == "m"
     # No outline and no such hall yet: the booths' extent and a 3 m aisle.
     assert _plan(empty_db) == [("B", "B-01", 2.0, 3.0, 3.0, 3.0, BoothKind.STANDARD)]
     not_dxf = tmp_path / "broken.dxf"
     not_dxf.write_text("this is no drawing")
-    with pytest.raises(PlanError, match="save it again as DXF"), empty_db.begin() as session:
+    with pytest.raises(PlanError, match="save it again as DXF"), empty_db.write(OFFICE) as session:
         import_plan(session, not_dxf, hall="B")
 
 

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from expo.services.hall_plans import PlanError, list_booths
 from expo.services.plan_files import import_plan
+from tests.actors import OFFICE
 from tests.hostile_files import deep_json, gbk_plan_csv, wide_csv, wrong_types_json
 
 HEADER = "hall,code,x_m,y_m,width_m,depth_m\n"
@@ -94,7 +95,7 @@ HOSTILE = [
 @pytest.mark.parametrize(("name", "make", "message"), HOSTILE, ids=[h[0] for h in HOSTILE])
 def test_a_hostile_plan_is_refused_whole(empty_db, tmp_path: Path, name, make, message) -> None:
     path = make(tmp_path / name)
-    with pytest.raises(PlanError, match=message) as caught, empty_db.begin() as session:
+    with pytest.raises(PlanError, match=message) as caught, empty_db.write(OFFICE) as session:
         import_plan(session, path)
     assert len(str(caught.value)) < 600
     with empty_db.session() as session:
@@ -102,7 +103,7 @@ def test_a_hostile_plan_is_refused_whole(empty_db, tmp_path: Path, name, make, m
 
 
 def test_a_gbk_plan_from_excel_imports_with_its_chinese(empty_db, tmp_path: Path) -> None:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         result = import_plan(session, gbk_plan_csv(tmp_path / "展位图.csv"))
     assert result.booths_created == 2
     with empty_db.session() as session:
@@ -133,7 +134,7 @@ def test_control_characters_do_not_reach_the_plan(empty_db, tmp_path: Path) -> N
     }
     path = tmp_path / "plan.json"
     path.write_text(json.dumps(plan), encoding="utf-8")
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         import_plan(session, path)
     with empty_db.session() as session:
         booth = list_booths(session)[0]

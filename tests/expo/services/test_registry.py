@@ -17,6 +17,7 @@ from expo.services.registry import (
     refresh_search_keys,
     search_visitors,
 )
+from tests.actors import OFFICE
 
 PEOPLE = [
     NewVisitor("张伟", "138 0013 8000", "义乌小商品贸易有限公司", "抖音主播", "zhangwei88"),
@@ -30,7 +31,7 @@ PEOPLE = [
 
 @pytest.fixture
 def registry_db(empty_db: EventDatabase) -> EventDatabase:
-    with empty_db.begin() as session:
+    with empty_db.write(OFFICE) as session:
         station = ensure_station(session, "Desk 1")
         for person in PEOPLE:
             add_visitor(session, person, station)
@@ -104,7 +105,7 @@ def test_hits_show_masked_phones_and_what_matched(registry_db: EventDatabase) ->
 def test_exact_matches_come_before_prefixes_and_the_limit_holds(
     registry_db: EventDatabase,
 ) -> None:
-    with registry_db.begin() as session:
+    with registry_db.write(OFFICE) as session:
         station = ensure_station(session, "Desk 1")
         for i in range(30):
             add_visitor(session, NewVisitor(f"张伟{i}", f"1330013{i:04d}"), station)
@@ -114,7 +115,7 @@ def test_exact_matches_come_before_prefixes_and_the_limit_holds(
 
 
 def test_a_walk_in_is_saved_with_its_keys_and_station(registry_db: EventDatabase) -> None:
-    with registry_db.begin() as session:
+    with registry_db.write(OFFICE) as session:
         station = ensure_station(session, "Desk 7")
         hit = add_visitor(session, NewVisitor("欧阳娜娜", "+86 188 0018 8000"), station)
         visitor = session.get(Visitor, hit.id)
@@ -134,7 +135,7 @@ def test_a_walk_in_is_saved_with_its_keys_and_station(registry_db: EventDatabase
 def test_a_duplicate_phone_or_wechat_is_refused_with_the_existing_visitor(
     registry_db: EventDatabase,
 ) -> None:
-    with registry_db.begin() as session:
+    with registry_db.write(OFFICE) as session:
         station = ensure_station(session, "Desk 1")
         with pytest.raises(DuplicateVisitor) as info:
             add_visitor(session, NewVisitor("张伟伟", "+86 13800138000"), station)
@@ -161,7 +162,7 @@ def test_a_duplicate_phone_or_wechat_is_refused_with_the_existing_visitor(
 def test_a_bad_walk_in_says_what_to_fix(
     registry_db: EventDatabase, new: NewVisitor, message: str
 ) -> None:
-    with registry_db.begin() as session:
+    with registry_db.write(OFFICE) as session:
         station = ensure_station(session, "Desk 1")
         with pytest.raises(InvalidVisitor, match=message):
             add_visitor(session, new, station)
@@ -170,7 +171,7 @@ def test_a_bad_walk_in_says_what_to_fix(
 def test_refresh_search_keys_follows_a_changed_name_and_company(
     registry_db: EventDatabase,
 ) -> None:
-    with registry_db.begin() as session:
+    with registry_db.write(OFFICE) as session:
         visitor = session.scalar(select(Visitor).where(Visitor.name == "张伟"))
         assert visitor is not None
         visitor.name = "区志明"
@@ -186,7 +187,7 @@ def test_refresh_search_keys_follows_a_changed_name_and_company(
 
 @pytest.mark.postgres
 def test_search_runs_the_same_on_postgresql(pg_db: EventDatabase) -> None:
-    with pg_db.begin() as session:
+    with pg_db.write(OFFICE) as session:
         station = ensure_station(session, "Desk 1")
         for person in PEOPLE:
             add_visitor(session, person, station)

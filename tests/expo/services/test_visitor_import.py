@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import func, select
 
 from expo.db import EventDatabase
-from expo.models import ImportBatch, Visitor, VisitorCompany, VisitorSearchKey, VisitorType
+from expo.models import (
+    EventRecord,
+    ImportBatch,
+    Visitor,
+    VisitorCompany,
+    VisitorSearchKey,
+    VisitorType,
+)
 from expo.progress import Cancelled, Progress
 from expo.services import visitor_import
 from expo.services.registry import search_visitors
@@ -42,7 +49,14 @@ def _snapshot(db: EventDatabase) -> list[tuple[Any, ...]]:
         keys = session.scalar(select(func.count()).select_from(VisitorSearchKey))
         batches = session.scalar(select(func.count()).select_from(ImportBatch))
         companies = session.scalar(select(func.count()).select_from(VisitorCompany))
-    return [*visitors, ("keys", keys), ("batches", batches), ("companies", companies)]
+        events = session.scalars(select(EventRecord.kind).order_by(EventRecord.id)).all()
+    return [
+        *visitors,
+        ("keys", keys),
+        ("batches", batches),
+        ("companies", companies),
+        ("events", tuple(events)),
+    ]
 
 
 def test_a_messy_spreadsheet_imports_with_the_right_counts_and_row_numbers(
@@ -258,6 +272,46 @@ def test_a_dry_run_counts_everything_and_saves_nothing(
     assert (report.created, report.merged, report.unchanged) == (5, 1, 1)
     assert _count(empty_db, Visitor) == 0
     assert _count(empty_db, ImportBatch) == 0
+    assert _imports(empty_db) == []  # rolled back: no event either
+
+
+def _imports(db: EventDatabase) -> list[EventRecord]:
+    with db.session() as session:
+        return list(
+            session.scalars(select(EventRecord).where(EventRecord.kind == "import.completed"))
+        )
+
+
+def test_a_bulk_import_is_one_event_with_its_counts_and_batch(
+    empty_db: EventDatabase, tmp_path: Path
+) -> None:
+    rows = [["姓名", "手机", "公司"]]
+    rows += [[f"访客{i}", f"1390000{i:04d}", f"公司{i % 50}"] for i in range(3000)]
+    rows += [["无号码", "", ""], ["访客7", "13900000007", "公司7"]]  # rejected, unchanged
+    report = _import(empty_db, write_csv(tmp_path / "big.csv", rows, "utf-8"))
+    assert (report.created, report.unchanged, len(report.rejected)) == (3000, 1, 1)
+
+    with empty_db.session() as session:
+        events = session.scalars(
+            select(EventRecord).where(EventRecord.kind != "event.created")
+        ).all()
+        batch = session.get(ImportBatch, report.batch_id)
+        assert batch is not None
+        batch_uuid = batch.uuid
+    [event] = events
+    assert (event.kind, event.station) == ("import.completed", "Desk 1")
+    assert event.subjects == [str(batch_uuid)]
+    assert {k: event.data[k] for k in ("created", "merged", "unchanged", "rejected")} == {
+        "created": 3000,
+        "merged": 0,
+        "unchanged": 1,
+        "rejected": 1,
+    }
+    assert (event.data["batch"], event.data["batch_uuid"], event.data["file_name"]) == (
+        report.batch_id,
+        str(batch_uuid),
+        "big.csv",
+    )
 
 
 def test_a_mapping_override_fixes_a_column(empty_db: EventDatabase, tmp_path: Path) -> None:
