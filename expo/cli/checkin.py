@@ -1,0 +1,33 @@
+"""``checkin PAYLOAD --station NAME``: a desk's check-in from the command line.
+
+Its own module (not with ``badges``) so that a desk script's check-in imports no PDF or QR code:
+the command starts in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from expo.cli.context import CliContext, Output
+from expo.models import StationKind
+from expo.services.checkin import check_in
+
+
+def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    checkin = subparsers.add_parser(
+        "checkin", parents=[common], help="check in a scanned badge code or registration number"
+    )
+    checkin.add_argument("payload", metavar="PAYLOAD")
+    checkin.add_argument("--station", required=True, metavar="NAME", help="this desk's name")
+    checkin.set_defaults(handler=run_checkin)
+
+
+def run_checkin(args: argparse.Namespace, ctx: CliContext) -> Output:
+    with ctx.writing_as(args.station, StationKind.DESK) as (session, station):
+        result = check_in(session, args.payload, station)
+    # A refused scan is an answer, not a failure: the status says it, the exit code stays 0.
+    lines = [f"{result.status.value.upper()}: {result.message}"]
+    if result.visitor is not None:
+        visitor = result.visitor
+        lines.append(f"  {visitor.name} · {visitor.company or '—'} · {visitor.type_label}")
+    return Output(result.as_dict(), "\n".join(lines))
