@@ -26,6 +26,7 @@ RowsFetcher = Callable[[Sequence[int]], list[VisitorRow]]
 BackgroundRunner = Callable[[Callable[[], list[int]], Callable[[list[int]], None]], None]
 
 _Index = QModelIndex | QPersistentModelIndex
+_ROLES_SHOWN = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole})
 
 
 class VisitorTableModel(QAbstractTableModel):
@@ -164,7 +165,10 @@ class VisitorTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        # Qt asks for a dozen roles per cell on every repaint; the ones not shown leave first.
+        if role not in _ROLES_SHOWN or not index.isValid():
+            return None
+        if not 0 <= index.row() < len(self._ids):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             row = self._row(index.row())
