@@ -16,6 +16,7 @@ import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
@@ -537,8 +538,8 @@ class DeskPage(QWidget):
                 return station_entries(session, station)
 
         def counted(entries: int) -> None:
-            if generation != self._entries_generation:
-                return
+            if not shiboken6.isValid(self) or generation != self._entries_generation:
+                return  # the page is gone, or a newer count is on its way
             if self._changed_while_counting:
                 self._count_entries()  # a scan or undo raced the count: count again
                 return

@@ -15,6 +15,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from expo.services.visitor_list import VisitorRow, VisitorSort
@@ -95,8 +96,8 @@ class VisitorTableModel(QAbstractTableModel):
         sort, descending = self._sort, self._descending
 
         def deliver(ids: list[int]) -> None:
-            if generation != self._generation:
-                return  # a newer request or set_ids came first
+            if not shiboken6.isValid(self) or generation != self._generation:
+                return  # the page is gone, or a newer request or set_ids came first
             self._set_pending(None)
             if how == "layout":
                 self._relayout_to(ids)
