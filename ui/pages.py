@@ -49,4 +49,5 @@ def page_specs() -> list[PageSpec]:
             "exhibitors", _tr("Exhibitors 展商"), _lazy("ui.exhibitors.page", "ExhibitorsPage")
         ),
         PageSpec("booth", _tr("Booth inquiries 展位询盘"), _lazy("ui.booth.page", "BoothPage")),
+        PageSpec("audit", _tr("Audit 审计"), _lazy("ui.audit.page", "AuditPage")),
     ]

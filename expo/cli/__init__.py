@@ -48,6 +48,9 @@ COMMANDS: dict[str, Command] = {
     "factories": Command("expo.cli.factories", "the exhibiting factories"),
     "catalogue": Command("expo.cli.catalogue", "a factory's product catalogue"),
     "inquiries": Command("expo.cli.inquiries", "buyers' inquiries at a factory's booth"),
+    "audit": Command("expo.cli.audit", "read the event log (audit trail)"),
+    "users": Command("expo.cli.users", "who may sign in, with which role"),
+    "keys": Command("expo.cli.keys", "the event's badge-signing key"),
 }
 COMMAND_MODULES = tuple(dict.fromkeys(command.module for command in COMMANDS.values()))
 
@@ -67,11 +70,14 @@ class _Parser(argparse.ArgumentParser):
         return " ".join(parts) + (" " if parts else "")
 
 
+_GLOBAL_OPTIONS_WITH_VALUE = frozenset({"--db", "--user"})
+
+
 def requested_command(argv: Sequence[str]) -> str | None:
     """The command named in ``argv`` (the first word that is not a global option), if known."""
     words = iter(argv)
     for word in words:
-        if word == "--db":
+        if word in _GLOBAL_OPTIONS_WITH_VALUE:
             next(words, None)
         elif not word.startswith("-"):
             return word if word in COMMANDS else None
@@ -102,6 +108,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
         "else the current event in the user's data folder)",
     )
     parser.add_argument("--json", action="store_true", default=False, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--user", metavar="NAME", help="act as this signed-in user (once the event has users)"
+    )
+    parser.add_argument(
+        "--pin-stdin", action="store_true", help="read --user's PIN from standard input"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for name, command in COMMANDS.items():
@@ -122,7 +134,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         # for "--db"): every command registered, as before lazy loading.
         parser = build_parser(None)
     args = parser.parse_args(arguments)
-    ctx = CliContext(db_location=args.db, json_output=bool(args.json))
+    ctx = CliContext(
+        db_location=args.db,
+        json_output=bool(args.json),
+        user=args.user or os.environ.get("EXPO_USER") or None,
+        pin_stdin=bool(args.pin_stdin),
+    )
     try:
         output: Output = args.handler(args, ctx)
     except ExpoError as exc:
