@@ -123,16 +123,21 @@ class MigrationGraph:
 def migration_graph() -> MigrationGraph:
     """Read ``revision`` and ``down_revision`` from each migration file (as Alembic does, but
     without its ~0.3 s import); the head is the one revision no other revises."""
-    revises: dict[str, tuple[str, ...]] = {}
+    revises: dict[str, tuple[str | None, ...]] = {}
     for path in (files("expo") / "migrations" / "versions").iterdir():
         if not path.name.endswith(".py") or path.name.startswith("_"):
             continue
         values: dict[str, Any] = {}
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            # ``revision = "0107"`` or, as newer templates write it, ``revision: str = "0107"``
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
-                target = node.targets[0]
-                if isinstance(target, ast.Name) and target.id in {"revision", "down_revision"}:
-                    values[target.id] = ast.literal_eval(node.value)
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id in {"revision", "down_revision"}:
+                values[target.id] = ast.literal_eval(value)
         if "revision" not in values:
             continue
         down = values.get("down_revision")
