@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from tests.ui.helpers import shown
 from ui import app as app_module
 from ui.main_window import MainWindow
+from ui.pages import page_specs
 from ui.settings import Settings
 
 HEAVY = ("expo.demo", "scipy", "pypinyin", "alembic", "openpyxl", "reportlab", "ortools")
@@ -27,7 +28,7 @@ def test_only_the_page_shown_is_built(qtbot, demo_ctx) -> None:
     assert window.stack.currentWidget() is booths
     assert list(window.pages) == ["overview", "booths"]
     assert window.show_page("booths") is booths  # built once
-    assert window.stack.count() == len(window.page_keys) == 6
+    assert window.stack.count() == len(window.page_keys) == len(page_specs())
 
 
 _START = """
@@ -98,16 +99,22 @@ def test_a_first_start_builds_the_demo_behind_a_progress_dialog(
         qapp.setQuitOnLastWindowClosed(True)
 
 
-def test_a_cancelled_first_start_leaves_no_demo(qtbot, qapp: QApplication, tmp_path: Path):
+def test_a_cancelled_first_start_leaves_no_demo_and_quits(
+    qtbot, qapp: QApplication, tmp_path: Path, monkeypatch
+) -> None:
     events = tmp_path / "events"
     events.mkdir()
     settings = Settings(QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     qapp.setProperty("expo_window", None)
+    exits: list[int] = []
+    # The real exit would end the test session's event loops too.
+    monkeypatch.setattr(qapp, "exit", exits.append)
     op = app_module.start_after_demo(events / "demo.sqlite", settings, visitors=300)
     try:
         op.cancel()
         qtbot.waitUntil(lambda: op.finished, timeout=180_000)
         assert sorted(events.iterdir()) == []
         assert qapp.property("expo_window") is None
+        assert exits == [1]
     finally:
         qapp.setQuitOnLastWindowClosed(True)
