@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtGui import QColor, QDrag, QKeySequence, QPixmap, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
@@ -408,11 +407,10 @@ class BoothsPage(QWidget):
                 return plan, list_factories_for_plan(session)
 
         def show(result: tuple[HallPlanInfo | None, list[FactoryRow]]) -> None:
-            # Not if the page is gone or a newer reload is on its way.
-            if shiboken6.isValid(self) and generation == self._reload_generation:
+            if generation == self._reload_generation:  # else a newer reload is on its way
                 self._show_plan(*result, fit=fit)
 
-        self.ctx.tasks.op(read).on_success(show).run()
+        self.ctx.tasks.op(read).owned_by(self).on_success(show).run()
 
     def _show_plan(
         self, plan: HallPlanInfo | None, factories: list[FactoryRow], *, fit: bool

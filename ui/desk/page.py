@@ -16,7 +16,6 @@ import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import shiboken6
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
@@ -536,15 +535,15 @@ class DeskPage(QWidget):
                 return station_entries(session, station)
 
         def counted(entries: int) -> None:
-            if not shiboken6.isValid(self) or generation != self._entries_generation:
-                return  # the page is gone, or a newer count is on its way
+            if generation != self._entries_generation:
+                return  # a newer count is on its way
             if self._changed_while_counting:
                 self._count_entries()  # a scan or undo raced the count: count again
                 return
             self._entries = entries
             self._show_entries()
 
-        self.ctx.tasks.op(count).on_success(counted).run()
+        self.ctx.tasks.op(count).owned_by(self).on_success(counted).run()
 
     def _entries_changed(self, step: int) -> None:
         if self._entries is None:

@@ -164,7 +164,7 @@ class VisitorsPage(QWidget):
             self.model.loading_failed()
             self.ctx.tasks.report_error(exc)
 
-        self.ctx.tasks.op(job).on_success(deliver).on_failure(failed).run()
+        self.ctx.tasks.op(job).owned_by(self).on_success(deliver).on_failure(failed).run()
 
     def _fetch_rows(self, ids: Sequence[int]) -> list[VisitorRow]:
         with self.ctx.db.session() as session:
