@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
 from expo.models import Visitor, VisitorSource, VisitorType
+from expo.permissions import Permission, permit
 from expo.progress import Progress
 from expo.services.visitor_search import search_visitors
 from expo.text.labels import visitor_type_label
@@ -181,6 +182,7 @@ def export_visitors(
     from xlsxwriter import Workbook
     from xlsxwriter.exceptions import XlsxWriterException
 
+    permit(session, Permission.EXPORT_PERSONAL_DATA)
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ExpoError(f"{path.name}: exports are Excel files; give a name ending in .xlsx.")
