@@ -38,10 +38,29 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
+@pytest.fixture(scope="session")
+def _migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An SQLite file with the schema built by the migrations, once per test session.
+
+    Running the migrations took most of each test's set-up; a copy of the file is the same
+    database (tests/expo/test_db.py still builds and upgrades through the migrations).
+    """
+    path = tmp_path_factory.mktemp("migrated") / "event.sqlite"
+    db = open_event(path, create=True)
+    db.checkpoint()  # everything in the main file: a copy of it alone is the whole database
+    db.dispose()
+    return path
+
+
 @pytest.fixture
-def empty_db(tmp_path: Path) -> Iterator[EventDatabase]:
-    """A fresh SQLite event database built by the migrations, with an event and no data."""
-    db = open_event(tmp_path / "event.sqlite", create=True)
+def empty_db(_migrated_template: Path, tmp_path: Path) -> Iterator[EventDatabase]:
+    """A fresh SQLite event database built by the migrations, with an event and no data.
+
+    The event is created per test, so each has its own badge key and creation time.
+    """
+    path = tmp_path / "event.sqlite"
+    shutil.copyfile(_migrated_template, path)
+    db = open_event(path)
     with db.write(OFFICE) as session:
         create_event(session, "测试展会", name_en="Test fair")
     yield db

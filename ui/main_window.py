@@ -35,13 +35,14 @@ class MainWindow(QMainWindow):
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.navigation.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.stack = QStackedWidget()
+        # Pages are built when first shown (start-up builds one, not six); until then the
+        # stack holds an empty placeholder in the page's place.
         self.pages: dict[str, QWidget] = {}
+        self._specs = list(specs if specs is not None else page_specs())
         self._keys: list[str] = []
-        for spec in specs if specs is not None else page_specs():
-            page = spec.build(ctx)
-            self.pages[spec.key] = page
+        for spec in self._specs:
             self._keys.append(spec.key)
-            self.stack.addWidget(page)
+            self.stack.addWidget(QWidget())
             item = QListWidgetItem(spec.title)
             item.setData(Qt.ItemDataRole.UserRole, spec.key)
             self.navigation.addItem(item)
@@ -94,14 +95,33 @@ class MainWindow(QMainWindow):
             action.triggered.connect(lambda _=False, r=row: self.navigation.setCurrentRow(r))
             self.addAction(action)
 
+    @property
+    def page_keys(self) -> list[str]:
+        """Every page's key, in navigation order (built or not)."""
+        return list(self._keys)
+
     def show_page(self, key: str) -> QWidget:
         row = self._keys.index(key) if key in self._keys else 0
         self.navigation.setCurrentRow(row)
         return self.stack.currentWidget()
 
+    def _page_at(self, row: int) -> QWidget:
+        """The page of navigation row ``row``, built now if this is its first showing."""
+        spec = self._specs[row]
+        page = self.pages.get(spec.key)
+        if page is None:
+            page = spec.build(self.ctx)
+            self.pages[spec.key] = page
+            placeholder = self.stack.widget(row)
+            self.stack.insertWidget(row, page)
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
+        return page
+
     def _show_row(self, row: int) -> None:
         if row < 0:
             return
+        self._page_at(row)
         self.stack.setCurrentIndex(row)
         page = self.stack.currentWidget()
         self.ctx.settings.set(LAST_PAGE, self._keys[row])

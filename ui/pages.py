@@ -1,11 +1,13 @@
 """The pages of the main window's navigation, in order. A page is listed only when it works.
 
 A page is a QWidget built as ``PageClass(ctx: AppContext, parent)``; it may define
-``activated()`` (called each time it is shown) and ``shortcut_hint()``.
+``activated()`` (called each time it is shown) and ``shortcut_hint()``. The main window builds
+a page when it is first shown.
 """
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -26,22 +28,26 @@ def _tr(text: str) -> str:
     return QCoreApplication.translate("Navigation", text)
 
 
-def page_specs() -> list[PageSpec]:
-    # Imports inside: building the list must not import every page's dependencies up front.
-    from ui.audit.page import AuditPage
-    from ui.booth.page import BoothPage
-    from ui.booths.page import BoothsPage
-    from ui.desk.page import DeskPage
-    from ui.exhibitors.page import ExhibitorsPage
-    from ui.overview.page import OverviewPage
-    from ui.visitors.page import VisitorsPage
+def _lazy(module: str, class_name: str) -> Callable[[AppContext], QWidget]:
+    """Build the page by importing its module only then: a page's dependencies (the solver's
+    scipy, the PDF and spreadsheet libraries) load when it is first shown, not at start."""
 
+    def build(ctx: AppContext) -> QWidget:
+        page_class = getattr(importlib.import_module(module), class_name)
+        return page_class(ctx)
+
+    return build
+
+
+def page_specs() -> list[PageSpec]:
     return [
-        PageSpec("overview", _tr("Overview 概览"), OverviewPage),
-        PageSpec("visitors", _tr("Visitors 观众"), VisitorsPage),
-        PageSpec("desk", _tr("Check-in 签到"), DeskPage),
-        PageSpec("booths", _tr("Booths 展位"), BoothsPage),
-        PageSpec("exhibitors", _tr("Exhibitors 展商"), ExhibitorsPage),
-        PageSpec("booth", _tr("Booth inquiries 展位询盘"), BoothPage),
-        PageSpec("audit", _tr("Audit 审计"), AuditPage),
+        PageSpec("overview", _tr("Overview 概览"), _lazy("ui.overview.page", "OverviewPage")),
+        PageSpec("visitors", _tr("Visitors 观众"), _lazy("ui.visitors.page", "VisitorsPage")),
+        PageSpec("desk", _tr("Check-in 签到"), _lazy("ui.desk.page", "DeskPage")),
+        PageSpec("booths", _tr("Booths 展位"), _lazy("ui.booths.page", "BoothsPage")),
+        PageSpec(
+            "exhibitors", _tr("Exhibitors 展商"), _lazy("ui.exhibitors.page", "ExhibitorsPage")
+        ),
+        PageSpec("booth", _tr("Booth inquiries 展位询盘"), _lazy("ui.booth.page", "BoothPage")),
+        PageSpec("audit", _tr("Audit 审计"), _lazy("ui.audit.page", "AuditPage")),
     ]

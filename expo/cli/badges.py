@@ -1,4 +1,4 @@
-"""``badges code|pdf|revoke|export-codes`` and ``checkin``: badge codes and desk check-in."""
+"""``badges code|pdf|revoke|export-codes``: badge codes, badge PDFs and invitation codes."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from expo.badges.layout import BadgeLayout
 from expo.cli.context import CliContext, Output
 from expo.cli.shapes import command_group
 from expo.errors import ExpoError
-from expo.models import StationKind, VisitorType
+from expo.models import VisitorType
 from expo.services.badges import (
     BadgeSelection,
     BadgeSort,
@@ -19,7 +19,6 @@ from expo.services.badges import (
     reissue_badge,
     revoke_badge,
 )
-from expo.services.checkin import check_in
 
 
 def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -69,19 +68,6 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     _add_filters(export)
     export.add_argument("--no-png", action="store_true", help="the CSV only")
     export.set_defaults(handler=run_export)
-
-    checkin = subparsers.add_parser(
-        "checkin", parents=[common], help="check in a scanned badge code or registration number"
-    )
-    checkin.add_argument("payload", metavar="PAYLOAD")
-    checkin.add_argument("--station", required=True, metavar="NAME", help="this desk's name")
-    checkin.add_argument(
-        "--confirm",
-        action="store_true",
-        help="a registration number: staff compared the person with name, company and phone's "
-        "last 4; check in and issue the badge",
-    )
-    checkin.set_defaults(handler=run_checkin)
 
 
 def _positive(text: str) -> int:
@@ -159,21 +145,3 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
         f"Wrote {result.visitors} codes to {result.csv_path}"
         + (f" and {result.png_files} QR images" if result.png_files else ""),
     )
-
-
-def run_checkin(args: argparse.Namespace, ctx: CliContext) -> Output:
-    with ctx.writing(station=args.station, kind=StationKind.DESK, scan=True) as uow:
-        # The station row is made only when a check-in is written: a garbage scan leaves none.
-        result = check_in(uow, args.payload, uow.station, confirm=args.confirm)
-    # A refused scan is an answer, not a failure: the status says it, the exit code stays 0.
-    lines = [f"{result.status.value.upper()}: {result.message}"]
-    if result.visitor is not None:
-        visitor = result.visitor
-        lines.append(f"  {visitor.name} · {visitor.company or '—'} · {visitor.type_label}")
-        if result.needs_confirmation:
-            lines.append(f"  phone ending {visitor.phone_tail or '—'}")
-            lines.append(
-                "Not checked in yet: if this is the person in front of you, run the same "
-                "command again with --confirm."
-            )
-    return Output(result.as_dict(), "\n".join(lines))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.models.base import Base, SyncedMixin
@@ -42,7 +42,9 @@ class Visitor(SyncedMixin, Base):
     visitor_type: Mapped[VisitorType] = mapped_column(
         str_enum(VisitorType), default=VisitorType.OTHER, index=True
     )
-    city: Mapped[str | None] = mapped_column(String(64))
+    city: Mapped[str | None] = mapped_column(
+        String(64), index=True
+    )  # the Visitors page sorts by it
     source: Mapped[VisitorSource] = mapped_column(
         str_enum(VisitorSource), default=VisitorSource.PREREGISTERED
     )
@@ -64,6 +66,8 @@ class Visitor(SyncedMixin, Base):
     )
 
     __mapper_args__ = {"version_id_col": version_id}
+    # The Visitors page's "Source" column sorts by registration time.
+    __table_args__ = (Index("ix_visitor_created_at", "created_at"),)
 
 
 class VisitorSearchKey(Base):

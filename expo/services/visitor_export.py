@@ -2,31 +2,37 @@
 
 An export is the one way visitor details leave the machine, and only when someone asks for it.
 Full phone numbers go in by default (the organisers' file); ``mask_phones`` writes them masked,
-for files that go to third parties. Rows are streamed (openpyxl write-only mode) in id order
-from chunked reads, so 100,000 visitors never sit in memory as objects.
+for files that go to third parties. Rows are read in chunks of plain tuples and streamed to
+the file by XlsxWriter in constant-memory mode (each row goes to disk as it is written): 100,000
+visitors take seconds, where openpyxl's write-only mode over ORM objects took about a minute.
+
+Every text is written with ``write_string``: a name such as ``=HYPERLINK("...")`` stays text in
+the file and never becomes a formula (nor a number, nor a link).
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from sqlalchemy import Select, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
-from expo.exports.safe_cells import append_row
+from expo.exports.safe_cells import looks_like_formula
 from expo.models import Visitor, VisitorSource, VisitorType
 from expo.permissions import Permission, permit
 from expo.progress import Progress
 from expo.services.visitor_search import search_visitors
 from expo.text.labels import visitor_type_label
 from expo.text.phones import mask_phone
+
+if TYPE_CHECKING:
+    from xlsxwriter.worksheet import Worksheet
 
 _CHUNK = 2000
 HEADERS = (
@@ -85,26 +91,82 @@ def _only_query(where: VisitorFilter) -> bool:
     return where.visitor_type is None and where.import_batch_id is None
 
 
-def _rows(session: Session, ids: Sequence[int] | None) -> Iterator[Visitor]:
+_COLUMNS = (
+    Visitor.id,
+    Visitor.name,
+    Visitor.name_pinyin,
+    Visitor.phone,
+    Visitor.company,
+    Visitor.visitor_type,
+    Visitor.city,
+    Visitor.wechat,
+    Visitor.email,
+    Visitor.registration_no,
+    Visitor.source,
+    Visitor.consent_share,
+    Visitor.created_at,
+)
+
+
+def _rows(session: Session, ids: Sequence[int] | None) -> Iterator[Row[Any]]:
+    """The visitors' columns as plain rows: all in id order, or ``ids`` in their order."""
     if ids is None:
         last = 0
         while True:
-            chunk = list(
-                session.scalars(
-                    select(Visitor).where(Visitor.id > last).order_by(Visitor.id).limit(_CHUNK)
-                )
-            )
+            chunk = session.execute(
+                select(*_COLUMNS).where(Visitor.id > last).order_by(Visitor.id).limit(_CHUNK)
+            ).all()
             if not chunk:
                 return
             yield from chunk
             last = chunk[-1].id
-            session.expunge_all()
     else:
         for start in range(0, len(ids), _CHUNK):
             part = ids[start : start + _CHUNK]
-            found = {v.id: v for v in session.scalars(select(Visitor).where(Visitor.id.in_(part)))}
+            found = {
+                row.id: row
+                for row in session.execute(select(*_COLUMNS).where(Visitor.id.in_(part)))
+            }
             yield from (found[i] for i in part if i in found)
-            session.expunge_all()
+
+
+def _cells(row: Row[Any], mask_phones: bool) -> tuple[object, ...]:
+    """One visitor's values in the order of ``HEADERS``."""
+    return (
+        row.id,
+        row.name,
+        row.name_pinyin,
+        mask_phone(row.phone) if mask_phones else row.phone,
+        row.company,
+        visitor_type_label(row.visitor_type),
+        row.city,
+        row.wechat,
+        row.email,
+        row.registration_no,
+        _SOURCE_NAMES.get(row.source, str(row.source)),
+        "是" if row.consent_share else "否",
+        row.created_at.replace(tzinfo=None) if row.created_at else None,
+    )
+
+
+def _write_row(
+    sheet: Worksheet, number: int, values: Sequence[object], date_format: Any, quoted: Any
+) -> None:
+    """Each value by its type: text always as a string cell, never a formula, number or link;
+    text that looks like a formula gets Excel's quote prefix, so it stays text when edited."""
+    for column, value in enumerate(values):
+        if value is None:
+            continue
+        if isinstance(value, str):
+            sheet.write_string(number, column, value, quoted if looks_like_formula(value) else None)
+        elif isinstance(value, bool):
+            sheet.write_boolean(number, column, value)
+        elif isinstance(value, int | float):
+            sheet.write_number(number, column, value)
+        elif isinstance(value, dt.datetime):
+            sheet.write_datetime(number, column, value, date_format)
+        else:
+            sheet.write_string(number, column, str(value))
 
 
 def export_visitors(
@@ -116,7 +178,14 @@ def export_visitors(
     mask_phones: bool = False,
     progress: Progress | None = None,
 ) -> ExportResult:
-    """Write the visitors (``ids``, else those ``where`` shows, else all) to an XLSX file."""
+    """Write the visitors (``ids``, else those ``where`` shows, else all) to an XLSX file.
+
+    The file appears only when it is complete: it is written beside as ``NAME.part`` and
+    renamed at the end; a cancel (``progress.check()``) or an error leaves no file.
+    """
+    from xlsxwriter import Workbook
+    from xlsxwriter.exceptions import XlsxWriterException
+
     permit(session, Permission.EXPORT_PERSONAL_DATA)
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
@@ -127,49 +196,50 @@ def export_visitors(
     if ids is None and where is not None and not where.is_empty():
         ids = filtered_visitor_ids(session, where)
     total = len(ids) if ids is not None else session.scalar(select(func.count(Visitor.id)))
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("观众 Visitors")
-    # Set before the first row: write-only sheets write their layout first.
-    sheet.freeze_panes = "C2"
-    for index, width in enumerate(_WIDTHS):
-        sheet.column_dimensions[get_column_letter(index + 1)].width = width
-    bold = Font(bold=True)
-    header_cells = []
-    for title in HEADERS:
-        cell = WriteOnlyCell(sheet, value=title)
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    count = 0
-    for visitor in _rows(session, ids):
-        if count % _CHUNK == 0:
-            progress.check()
-            progress.update(count, total)
-        append_row(
-            sheet,
-            [
-                visitor.id,
-                visitor.name,
-                visitor.name_pinyin,
-                mask_phone(visitor.phone) if mask_phones else visitor.phone,
-                visitor.company,
-                visitor_type_label(visitor.visitor_type),
-                visitor.city,
-                visitor.wechat,
-                visitor.email,
-                visitor.registration_no,
-                _SOURCE_NAMES.get(visitor.source, str(visitor.source)),
-                "是" if visitor.consent_share else "否",
-                visitor.created_at.replace(tzinfo=None) if visitor.created_at else None,
-            ],
-        )
-        count += 1
     temporary = path.with_name(path.name + ".part")
+    workbook = Workbook(
+        str(temporary),
+        {
+            "constant_memory": True,  # rows stream to disk: memory stays flat at any size
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+        },
+    )
+    count = 0
     try:
-        workbook.save(temporary)
+        sheet = workbook.add_worksheet("观众 Visitors")
+        sheet.freeze_panes(1, 2)
+        for index, width in enumerate(_WIDTHS):
+            sheet.set_column(index, index, width)
+        bold = workbook.add_format({"bold": True})
+        for column, title in enumerate(HEADERS):
+            sheet.write_string(0, column, title, bold)
+        date_format = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
+        quoted = workbook.add_format({"quote_prefix": True})
+        for row in _rows(session, ids):
+            if count % _CHUNK == 0:
+                progress.check()
+                progress.update(count, total)
+            count += 1
+            _write_row(sheet, count, _cells(row, mask_phones), date_format, quoted)
+        progress.check()
+        workbook.close()
         temporary.replace(path)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise ExpoError(f"Could not write {path} ({exc.strerror}); choose another place.") from exc
+    except (OSError, XlsxWriterException) as exc:
+        _discard(workbook, temporary)
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ExpoError(f"Could not write {path} ({reason}); choose another place.") from exc
+    except BaseException:
+        _discard(workbook, temporary)
+        raise
     progress.update(count, count)
     return ExportResult(path, count)
+
+
+def _discard(workbook: Any, temporary: Path) -> None:
+    """Close the half-written workbook (removing its temporary row files) and delete it."""
+    with contextlib.suppress(Exception):  # the error that brought us here is the one to report
+        if not workbook.fileclosed:
+            workbook.close()
+    temporary.unlink(missing_ok=True)

@@ -95,8 +95,11 @@ def test_an_older_database_is_backed_up_and_upgraded(tmp_path: Path, monkeypatch
         real_upgrade(engine, revision)
 
     monkeypatch.setattr(db_module, "upgrade", recording_upgrade)
+    known = db_module.migration_graph().known
     monkeypatch.setattr(
-        db_module.ScriptDirectory, "get_current_head", lambda self: "a-newer-head-for-the-test"
+        db_module,
+        "migration_graph",
+        lambda: db_module.MigrationGraph(known=known, head="a-newer-head-for-the-test"),
     )
     with sqlite3.connect(path) as connection:
         current = connection.execute("SELECT version_num FROM alembic_version").fetchone()[0]

@@ -93,8 +93,8 @@ def test_every_navigation_entry_fits_without_scrolling(qtbot, demo_ctx) -> None:
 
 def test_every_page_fits_a_1280_by_800_window(main_window: MainWindow) -> None:
     too_wide = {}
-    for key, page in main_window.pages.items():
-        main_window.show_page(key)
+    for key in main_window.page_keys:
+        page = main_window.show_page(key)
         hint = page.minimumSizeHint()
         if hint.width() > 1280 - main_window.navigation.width() or hint.height() > 760:
             too_wide[key] = (hint.width(), hint.height())

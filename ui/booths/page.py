@@ -44,6 +44,7 @@ from expo.progress import Progress
 from expo.services.booth_assignment import (
     AssignmentResult,
     AssignOptions,
+    FactoryRow,
     assign_booths,
     assign_by_hand,
     list_factories_for_plan,
@@ -56,6 +57,7 @@ from expo.services.booth_exports import (
 )
 from expo.services.events import list_categories
 from expo.services.hall_plans import (
+    HallPlanInfo,
     HallSnapshot,
     add_booth,
     add_booth_row,
@@ -157,8 +159,10 @@ class BoothsPage(QWidget):
                 drop_factory=self.assign_factory,
             ),
         )
+        self._reload_generation = 0  # bumped by each reload; an older read's answer is dropped
         self._build()
         self.reload_halls()
+        self._fresh = True  # the first showing has what the constructor just read
 
     # -- layout
     def _build(self) -> None:
@@ -342,6 +346,9 @@ class BoothsPage(QWidget):
 
     # -- data
     def activated(self) -> None:
+        if self._fresh:
+            self._fresh = False
+            return
         self.reload_halls()
 
     def reload_halls(self) -> None:
@@ -360,8 +367,7 @@ class BoothsPage(QWidget):
         if self.hall_id is not None:
             self.hall_box.setCurrentIndex(ids.index(self.hall_id))
         self._fill_legend(categories)
-        self.reload()
-        self.view.fit()
+        self.reload(fit=True)
 
     def _fill_legend(self, categories: list[tuple[str, str, str, str]]) -> None:
         while self.legend_layout.count():
@@ -385,14 +391,30 @@ class BoothsPage(QWidget):
 
     def _hall_chosen(self, index: int) -> None:
         self.hall_id = self.hall_box.itemData(index)
-        self.reload()
-        self.view.fit()
+        self.reload(fit=True)
 
-    def reload(self) -> None:
-        """Redraw the hall and the factory list from the database."""
-        with self.ctx.db.session() as session:
-            plan = hall_plan(session, self.hall_id) if self.hall_id is not None else None
-            factories = list_factories_for_plan(session)
+    def reload(self, *, fit: bool = False) -> None:
+        """Redraw the hall and the factory list from the database, read on a worker (a
+        hall's booths and every factory take a few hundred ms at the fair's size); ``fit``
+        zooms to the hall when it is drawn."""
+        self._reload_generation += 1
+        generation = self._reload_generation
+        hall_id, db = self.hall_id, self.ctx.db
+
+        def read() -> tuple[HallPlanInfo | None, list[FactoryRow]]:
+            with db.session() as session:
+                plan = hall_plan(session, hall_id) if hall_id is not None else None
+                return plan, list_factories_for_plan(session)
+
+        def show(result: tuple[HallPlanInfo | None, list[FactoryRow]]) -> None:
+            if generation == self._reload_generation:  # else a newer reload is on its way
+                self._show_plan(*result, fit=fit)
+
+        self.ctx.tasks.op(read).owned_by(self).on_success(show).run()
+
+    def _show_plan(
+        self, plan: HallPlanInfo | None, factories: list[FactoryRow], *, fit: bool
+    ) -> None:
         selected = self._selected_ids()
         self.scene.show_plan(plan)
         self.select_booths(selected)  # the same booths stay selected across edits and undo
@@ -407,6 +429,8 @@ class BoothsPage(QWidget):
             item.setToolTip(factory.name_zh)
             self.factories.addItem(item)
         self._filter_factories(self.filter.text())
+        if fit:
+            self.view.fit()
 
     def _filter_factories(self, text: str) -> None:
         needle = text.strip().lower()

@@ -104,6 +104,8 @@ class DeskPage(QWidget):
         self._undo_id: int | None = None
         self._pending_payload: str | None = None  # a registration number waiting for Enter
         self._entries: int | None = None  # first entries at this desk, counted once
+        self._entries_generation = 0  # bumped by each count; an older count's answer is dropped
+        self._changed_while_counting = False
 
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 20px; font-weight: 600;")
@@ -243,7 +245,7 @@ class DeskPage(QWidget):
 
     # -- page protocol
     def activated(self) -> None:
-        self._entries = None  # recount: other windows may have checked people in
+        self._count_entries()  # recount: other windows may have checked people in
         self._refresh_recent()
         self.focus_scan()
 
@@ -369,8 +371,8 @@ class DeskPage(QWidget):
         self.result.show_result(result, zone)
         self.sound.play(result.status)
         self._undo_id = result.check_in_id
-        if result.status is CheckInStatus.OK and self._entries is not None:
-            self._entries += 1
+        if result.status is CheckInStatus.OK:
+            self._entries_changed(+1)
         self.undo_button.setEnabled(self._undo_id is not None)
         self._update_print_button()
         has_visitor = result.visitor is not None and not result.needs_confirmation
@@ -392,8 +394,8 @@ class DeskPage(QWidget):
             self._status(str(exc), error=True)
             return
         self._undo_id = None
-        if undone.kind is CheckInKind.ENTRY and self._entries is not None:
-            self._entries -= 1
+        if undone.kind is CheckInKind.ENTRY:
+            self._entries_changed(-1)
         self.undo_button.setEnabled(False)
         self.result.show_undone(undone)
         self._status(self.tr("Check-in of {name} undone.").format(name=undone.visitor.name))
@@ -570,8 +572,6 @@ class DeskPage(QWidget):
         _, zone = self._event()
         with self.ctx.db.session() as session:
             rows = recent_check_ins(session, station, RECENT_ROWS)
-            if self._entries is None:
-                self._entries = station_entries(session, station)
         self.recent.clear()
         for row in rows:
             local = row.at.astimezone(zone)
@@ -585,6 +585,37 @@ class DeskPage(QWidget):
                 text += "  [已撤销 undone]"
             self.recent.addItem(text)
         self.title.setText(self.tr("签到台 Check-in desk — {station}").format(station=station.name))
-        self.count_label.setText(
-            self.tr("本台已签到 Checked in here: {count}").format(count=self._entries)
-        )
+        self._show_entries()
+
+    # -- the desk's count of entries: counted on a worker (tens of ms at 300,000 check-ins)
+    def _count_entries(self) -> None:
+        self._entries = None
+        self._changed_while_counting = False
+        self._entries_generation += 1
+        generation = self._entries_generation
+        station, db = self.station(), self.ctx.db
+
+        def count() -> int:
+            with db.session() as session:
+                return station_entries(session, station)
+
+        def counted(entries: int) -> None:
+            if generation != self._entries_generation:
+                return  # a newer count is on its way
+            if self._changed_while_counting:
+                self._count_entries()  # a scan or undo raced the count: count again
+                return
+            self._entries = entries
+            self._show_entries()
+
+        self.ctx.tasks.op(count).owned_by(self).on_success(counted).run()
+
+    def _entries_changed(self, step: int) -> None:
+        if self._entries is None:
+            self._changed_while_counting = True
+        else:
+            self._entries += step
+
+    def _show_entries(self) -> None:
+        count = "…" if self._entries is None else str(self._entries)
+        self.count_label.setText(self.tr("本台已签到 Checked in here: {count}").format(count=count))

@@ -4,12 +4,13 @@ A search box above the table narrows it as you type (name, pinyin, initials, pho
 four digits, company, registration or badge code); the table then holds the hits, best first,
 until a column header sorts them. Import, walk-in registration and export start here.
 Searching runs on the GUI thread: it is a few indexed look-ups, milliseconds at 200,000
-visitors (benchmarks/bench_visitor_search.py).
+visitors (benchmarks/bench_visitor_search.py). Reading every id (a sort, a cleared search, a
+refresh) takes up to a second at that size and runs on a worker (benchmarks/bench_gui_stalls.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
@@ -64,11 +65,14 @@ class VisitorsPage(QWidget):
         self.ctx = ctx
         self._query = ""
         self._hit_ids: list[int] | None = None  # None: every visitor
-        self.model = VisitorTableModel(self._fetch_ids, self._fetch_rows, parent=self)
+        self.model = VisitorTableModel(
+            self._fetch_ids, self._fetch_rows, background=self._in_background, parent=self
+        )
         self.table = QTableView()
         self.table.setModel(self.model)
+        # The indicator first: enabling sorting then sorts once, by id (reading every id once).
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
@@ -134,6 +138,7 @@ class VisitorsPage(QWidget):
 
         self.model.modelReset.connect(self._update_count)
         self.model.layoutChanged.connect(self._update_count)
+        self.model.loading_changed.connect(lambda _loading: self._update_count())
         self._update_count()
         self._shown_once = False
         # A walk-in at the desk, an import, an edit: the list follows while it is on screen.
@@ -141,12 +146,25 @@ class VisitorsPage(QWidget):
 
     # -- data
     def _fetch_ids(self, sort: VisitorSort, descending: bool) -> list[int]:
+        """Runs on a worker thread (its own session); the hits are read once, at the start."""
+        hits = self._hit_ids
         with self.ctx.db.session() as session:
             ordered = visitor_ids(session, sort, descending)
-        if self._hit_ids is None:
+        if hits is None:
             return ordered
-        wanted = set(self._hit_ids)
+        wanted = set(hits)
         return [visitor_id for visitor_id in ordered if visitor_id in wanted]
+
+    def _in_background(
+        self, job: Callable[[], list[int]], deliver: Callable[[list[int]], None]
+    ) -> None:
+        """The model's id reads, through the task runner: off the GUI thread."""
+
+        def failed(exc: BaseException) -> None:
+            self.model.loading_failed()
+            self.ctx.tasks.report_error(exc)
+
+        self.ctx.tasks.op(job).owned_by(self).on_success(deliver).on_failure(failed).run()
 
     def _fetch_rows(self, ids: Sequence[int]) -> list[VisitorRow]:
         with self.ctx.db.session() as session:
@@ -192,6 +210,10 @@ class VisitorsPage(QWidget):
         else:
             more = "+" if count >= SEARCH_LIMIT else ""
             text = self.tr("找到 {count}{more} found").format(count=f"{count:,}", more=more)
+        if self.model.loading:
+            text = (
+                self.tr("读取中 Loading…") if count == 0 else text + self.tr(" · 排序中 sorting…")
+            )
         self.count_label.setText(text)
 
     def refresh(self) -> None:

@@ -2,6 +2,11 @@
 
 Sorting asks the core for ids in the new order (one indexed SQL query); ``data()`` loads the
 page of rows around the requested row on first use and keeps a bounded number of pages.
+
+Reading every id takes 0.2 to 1 s at 200,000 visitors, too long for the GUI thread: given a
+``background`` runner (the page passes the task runner), ``reload()`` and ``sort()`` read the ids
+on a worker and show them when they arrive; a newer request or ``set_ids`` makes an older
+answer that arrives late be dropped. Without one, they read at once (the model's own tests).
 """
 
 from __future__ import annotations
@@ -10,18 +15,24 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+import shiboken6
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from expo.services.visitor_list import VisitorRow, VisitorSort
 from expo.text.labels import SOURCE_LABELS, visitor_type_label
 
 IdsFetcher = Callable[[VisitorSort, bool], list[int]]
 RowsFetcher = Callable[[Sequence[int]], list[VisitorRow]]
+# Runs the job (on a worker thread) and hands its result to the callback (on the GUI thread).
+BackgroundRunner = Callable[[Callable[[], list[int]], Callable[[list[int]], None]], None]
 
 _Index = QModelIndex | QPersistentModelIndex
+_ROLES_SHOWN = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.UserRole})
 
 
 class VisitorTableModel(QAbstractTableModel):
+    loading_changed = Signal(bool)  # True while ids are being read in the background
+
     # (title, sort key, how a row shows in the column)
     COLUMNS: tuple[tuple[str, VisitorSort, Callable[[VisitorRow], str]], ...] = (
         ("ID", VisitorSort.ID, lambda r: str(r.id)),
@@ -41,10 +52,14 @@ class VisitorTableModel(QAbstractTableModel):
         *,
         page_size: int = 200,
         max_pages: int = 64,
+        background: BackgroundRunner | None = None,
         parent: Any = None,
     ) -> None:
         super().__init__(parent)
         self._fetch_ids = fetch_ids
+        self._background = background
+        self._generation = 0  # bumped by every request for ids; older answers are dropped
+        self._pending: tuple[VisitorSort, bool, str] | None = None
         self._fetch_rows = fetch_rows
         self._page_size = page_size
         self._max_pages = max_pages
@@ -56,17 +71,73 @@ class VisitorTableModel(QAbstractTableModel):
 
     # -- loading
     def reload(self) -> None:
-        self.beginResetModel()
-        self._ids = self._fetch_ids(self._sort, self._descending)
-        self._pages.clear()
-        self.endResetModel()
+        """Read every id again in the current order (in the background when it can)."""
+        self._request_ids("reset")
 
     def set_ids(self, ids: list[int]) -> None:
         """Show exactly these visitors, in this order (a search result, a filter)."""
+        self._cancel_pending()
+        self._reset_to(list(ids))
+
+    @property
+    def loading(self) -> bool:
+        return self._pending is not None
+
+    def _request_ids(self, how: str) -> None:
+        """Ask for the ids in the current order; ``how`` they are shown: "reset" or "layout".
+
+        The same request while one is on its way is not started twice (the page's first
+        showing asks several times)."""
+        wanted = (self._sort, self._descending, how)
+        if self._pending == wanted:
+            return
+        self._generation += 1
+        generation = self._generation
+        sort, descending = self._sort, self._descending
+
+        def deliver(ids: list[int]) -> None:
+            if not shiboken6.isValid(self) or generation != self._generation:
+                return  # the page is gone, or a newer request or set_ids came first
+            self._set_pending(None)
+            if how == "layout":
+                self._relayout_to(ids)
+            else:
+                self._reset_to(ids)
+
+        if self._background is None:
+            deliver(self._fetch_ids(sort, descending))
+            return
+        self._set_pending(wanted)
+        self._background(lambda: self._fetch_ids(sort, descending), deliver)
+
+    def loading_failed(self) -> None:
+        """The background read failed (reported elsewhere): stop waiting for it."""
+        self._cancel_pending()
+
+    def _cancel_pending(self) -> None:
+        self._generation += 1
+        self._set_pending(None)
+
+    def _set_pending(self, pending: tuple[VisitorSort, bool, str] | None) -> None:
+        was_loading = self._pending is not None
+        self._pending = pending
+        if was_loading != (pending is not None):
+            self.loading_changed.emit(pending is not None)
+
+    def _reset_to(self, ids: list[int]) -> None:
         self.beginResetModel()
-        self._ids = list(ids)
+        self._ids = ids
         self._pages.clear()
         self.endResetModel()
+
+    def _relayout_to(self, ids: list[int]) -> None:
+        if len(ids) != len(self._ids):
+            self._reset_to(ids)  # visitors came or went meanwhile: a layout change cannot say so
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._ids = ids
+        self._pages.clear()
+        self.layoutChanged.emit()
 
     def visitor_id(self, row: int) -> int:
         return self._ids[row]
@@ -95,7 +166,10 @@ class VisitorTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.COLUMNS)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+        # Qt asks for a dozen roles per cell on every repaint; the ones not shown leave first.
+        if role not in _ROLES_SHOWN or not index.isValid():
+            return None
+        if not 0 <= index.row() < len(self._ids):
             return None
         if role == Qt.ItemDataRole.DisplayRole:
             row = self._row(index.row())
@@ -118,7 +192,4 @@ class VisitorTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self._sort = self.COLUMNS[column][1]
         self._descending = order == Qt.SortOrder.DescendingOrder
-        self.layoutAboutToBeChanged.emit()
-        self._ids = self._fetch_ids(self._sort, self._descending)
-        self._pages.clear()
-        self.layoutChanged.emit()
+        self._request_ids("layout")
