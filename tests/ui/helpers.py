@@ -45,3 +45,30 @@ def shown(qtbot: QtBot, widget: Shown, width: int = 1280, height: int = 800) -> 
     widget.resize(width, height)
     widget.show()
     return widget
+
+
+def answer_next_box(button_text: str) -> list[str]:
+    """Click the button whose text contains ``button_text`` in the next modal message box.
+
+    Returns a list that receives the box's text once it has been answered (so a test can check
+    what the question said); stays empty if no box was shown.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, answer)
+            return
+        seen.append(box.text() + "\n" + box.informativeText())
+        for button in box.buttons():
+            if button_text in button.text():
+                button.click()
+                return
+        raise AssertionError(f"no button {button_text!r} in {[b.text() for b in box.buttons()]}")
+
+    QTimer.singleShot(0, answer)
+    return seen
