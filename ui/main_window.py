@@ -35,6 +35,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.ctx = ctx
         self.setWindowTitle(self._title())
+        self.ask_before_closing = True  # False: close without asking about unsaved work
         self.scanner = ScannerBursts(self)
         self.scanner.scanned.connect(self.route_scan)
 
@@ -170,7 +171,7 @@ class MainWindow(QMainWindow):
         return lines
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        unsaved = self.unsaved_work()
+        unsaved = self.unsaved_work() if self.ask_before_closing else []
         if unsaved and not confirm_discard(self, unsaved):
             event.ignore()
             return

@@ -41,7 +41,12 @@ def show_page(qtbot: QtBot, page: QWidget) -> None:
 def shown(qtbot: QtBot, widget: Shown, width: int = 1280, height: int = 800) -> Shown:
     """``widget`` shown at ``width`` x ``height`` (the app's smallest window by default) and
     closed by qtbot after the test."""
-    qtbot.addWidget(widget)
+
+    def discard(closing: QWidget = widget) -> None:
+        if hasattr(closing, "ask_before_closing"):
+            closing.ask_before_closing = False  # the test is over: what it typed may go
+
+    qtbot.addWidget(widget, before_close_func=discard)
     widget.resize(width, height)
     widget.show()
     return widget
