@@ -26,6 +26,7 @@ from expo.services.events import current_event
 from ui.context import AppContext
 from ui.pages import PageSpec, page_specs
 from ui.settings import LAST_PAGE, WINDOW_GEOMETRY
+from ui.signin.lock import StationLock
 from ui.widgets.scanner_bursts import ScannerBursts
 from ui.window_size import fit_to_screen
 
@@ -76,6 +77,8 @@ class MainWindow(QMainWindow):
         if not (geometry and self.restoreGeometry(QByteArray(geometry))):
             fit_to_screen(self, 1280, 800)
         self.show_page(ctx.settings.get(LAST_PAGE))
+        # Idle lock and Ctrl+L; on an event with users, sign-in comes first (see showEvent).
+        self.station_lock = StationLock(ctx, self)
 
     def _title(self) -> str:
         """The event's name (the file path is in the status bar)."""
@@ -105,6 +108,7 @@ class MainWindow(QMainWindow):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         self.scanner.install()
         super().showEvent(event)
+        self.station_lock.require_sign_in()
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))

@@ -241,11 +241,20 @@ def test_a_walk_in_is_registered_with_the_keyboard_only(
 def test_a_walk_in_with_a_bad_phone_is_told_what_to_fix(qtbot, sync_ctx: AppContext) -> None:
     form = WalkInForm(sync_ctx)
     qtbot.addWidget(form)
+    form.resize(460, 900)  # as tall as the desk's side panel at 1280x800
+    form.show()
     form.name_edit.insert("李四")
     form.phone_edit.setText("12345")
     assert form.save() is None
-    assert "not a phone number" in form.message.text()
+    assert "not a phone number" in form.phone_error.text()
+    # Said right under the phone field, not at the bottom of a tall panel.
+    below = form.phone_error.mapTo(form, form.phone_error.rect().topLeft()).y()
+    field_bottom = form.phone_edit.mapTo(form, form.phone_edit.rect().bottomLeft()).y()
+    assert 0 <= below - field_bottom <= 20
     assert _visitor_count(sync_ctx) == 0
+    form.phone_edit.setText("13812345678")
+    assert form.save() is not None
+    assert form.phone_error.isHidden()
 
 
 def test_the_page_registers_a_walk_in_and_shows_them(qtbot, demo_ctx: AppContext) -> None:

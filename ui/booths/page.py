@@ -39,8 +39,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from expo.db import EventDatabase
 from expo.errors import ExpoError
+from expo.models import StationKind
 from expo.progress import Progress
 from expo.services.booth_assignment import (
     AssignmentResult,
@@ -102,17 +102,17 @@ class AssignmentRun:
 
 
 def run_assignment(
-    db: EventDatabase,
+    ctx: AppContext,
     time_limit: float,
     progress: Progress | None = None,
     *,
     move_locked: bool = False,
 ) -> AssignmentRun:
-    """The background task behind the Assign button: its own session, one transaction.
+    """The background task behind the Assign button: its own unit of work, one transaction.
 
     ``move_locked``: the organiser agreed that factories placed by hand (locked) may move too.
     """
-    with db.begin() as session:
+    with ctx.write(StationKind.OFFICE) as session:
         halls = [hall.id for hall in list_halls(session)]
         before = tuple(hall_snapshot(session, hall) for hall in halls)
         if move_locked:
@@ -446,7 +446,7 @@ class BoothsPage(QWidget):
 
     def restore(self, snapshot: Snapshots) -> None:
         snapshots = [snapshot] if isinstance(snapshot, HallSnapshot) else list(snapshot)
-        with self.ctx.db.begin() as session:
+        with self.ctx.write(StationKind.OFFICE) as session:
             for each in snapshots:
                 restore_hall_snapshot(session, each)
         self.reload()
@@ -461,7 +461,7 @@ class BoothsPage(QWidget):
             self.say(self.tr("Create or import a hall first."), error=True)
             return False
         try:
-            with self.ctx.db.begin() as session:
+            with self.ctx.write(StationKind.OFFICE) as session:
                 before = hall_snapshot(session, self.hall_id)
                 action(session)
                 after = hall_snapshot(session, self.hall_id)
@@ -616,7 +616,7 @@ class BoothsPage(QWidget):
             return False
         halls = list(dict.fromkeys([preview.hall_id, *(b.hall_id for b in preview.standing)]))
         try:
-            with self.ctx.db.begin() as session:
+            with self.ctx.write(StationKind.OFFICE) as session:
                 before = [hall_snapshot(session, hall) for hall in halls]
                 result = assign_by_hand(
                     session, factory_id, [booth_id], lock=True, move_locked=True
@@ -688,8 +688,9 @@ class BoothsPage(QWidget):
         self.say(self.tr("Assigning booths…"))
         (
             self.ctx.tasks.op(
-                run_assignment, self.ctx.db, self.time_limit.value(), move_locked=move_locked
+                run_assignment, self.ctx, self.time_limit.value(), move_locked=move_locked
             )
+            .writes()
             .with_progress(self.tr("Assigning booths 正在分配展位…"), self)
             .on_success(self._assigned)
             .on_failure(self._assign_failed)
@@ -841,7 +842,8 @@ class BoothsPage(QWidget):
     def _run_import(self, request: PlanImport) -> None:
         unchanged = self.tr("The plan was not changed.")
         (
-            self.ctx.tasks.op(run_plan_import, self.ctx.db, request)
+            self.ctx.tasks.op(run_plan_import, self.ctx, request)
+            .writes()
             .with_progress(self.tr("Importing the plan 正在导入平面图…"), self)
             .on_success(self._imported)
             .on_failure(lambda exc: self._plan_file_failed(self.tr("Import plan"), exc, unchanged))

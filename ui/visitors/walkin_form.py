@@ -27,8 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from expo.errors import ExpoError
-from expo.models import VisitorType
-from expo.services.events import ensure_station
+from expo.models import StationKind, VisitorType
 from expo.services.registry import (
     DuplicateVisitor,
     NewVisitor,
@@ -39,7 +38,6 @@ from expo.services.registry import (
 from expo.text.labels import VISITOR_TYPE_LABELS
 from expo.text.phones import normalise_phone
 from ui.context import AppContext
-from ui.settings import STATION_NAME
 from ui.widgets.combo_search import make_type_searchable
 
 # What the visitor agrees to, read out or shown to them; the box stays unticked unless they do.
@@ -173,8 +171,8 @@ class WalkInForm(QWidget):
             consent_share=self.consent_box.isChecked(),
         )
         try:
-            with self.ctx.db.begin() as session:
-                station = ensure_station(session, self.ctx.settings.get(STATION_NAME))
+            with self.ctx.write(StationKind.DESK) as session:
+                station = session.station()
                 hit = add_visitor(session, new, station, force=force)
         except DuplicateVisitor as exc:
             self._show_duplicate(exc.existing)
