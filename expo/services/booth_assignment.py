@@ -497,17 +497,20 @@ class FactoryRow:
     is_top100: bool
     top100_rank: int | None
     booth_codes: tuple[str, ...]
+    booth_area_m2: float = 0.0  # what its booths measure (may be more than requested)
 
 
 def list_factories_for_plan(session: Session) -> list[FactoryRow]:
     """Factories with their booths: the list the plan view drags from."""
     codes: dict[int, list[str]] = {}
-    for code, factory_id in session.execute(
-        select(Booth.code, Booth.factory_id)
+    areas: dict[int, float] = {}
+    for code, factory_id, width, depth in session.execute(
+        select(Booth.code, Booth.factory_id, Booth.width_m, Booth.depth_m)
         .where(Booth.factory_id.is_not(None))
         .order_by(Booth.code)
     ):
         codes.setdefault(factory_id, []).append(code)
+        areas[factory_id] = areas.get(factory_id, 0.0) + width * depth
     factories = session.scalars(
         select(Factory).order_by(Factory.is_top100.desc(), Factory.top100_rank, Factory.id)
     )
@@ -520,6 +523,7 @@ def list_factories_for_plan(session: Session) -> list[FactoryRow]:
             f.is_top100,
             f.top100_rank,
             tuple(codes.get(f.id, ())),
+            areas.get(f.id, 0.0),
         )
         for f in factories
     ]

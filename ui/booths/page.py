@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import QCoreApplication, QMimeData, Qt
 from PySide6.QtGui import QColor, QDrag, QKeySequence, QPixmap, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,7 @@ from expo.progress import Progress
 from expo.services.booth_assignment import (
     AssignmentResult,
     AssignOptions,
+    FactoryRow,
     assign_booths,
     assign_by_hand,
     drop_preview,
@@ -144,6 +145,15 @@ class PlanEditCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.page.restore(self.before)
+
+
+def factory_area_text(factory: FactoryRow) -> str:
+    """The area a factory has: its booths' (54 m² for a 9 x 6 m booth), else what it asked for."""
+    if factory.booth_codes:
+        return f"{factory.booth_area_m2:g} m²"
+    return QCoreApplication.translate("BoothsPage", "asks {area} m²").format(
+        area=factory.requested_area_m2
+    )
 
 
 class FactoryList(QListWidget):
@@ -431,7 +441,7 @@ class BoothsPage(QWidget):
             star = f"★{factory.top100_rank} " if factory.is_top100 else ""
             where = " + ".join(factory.booth_codes) or self.tr("no booth")
             item = QListWidgetItem(
-                f"{star}{short_name(factory.name_zh)} · {factory.requested_area_m2} m² · {where}"
+                f"{star}{short_name(factory.name_zh)} · {factory_area_text(factory)} · {where}"
             )
             item.setData(Qt.ItemDataRole.UserRole, factory.id)
             item.setToolTip(factory.name_zh)

@@ -152,7 +152,9 @@ class BoothPropertiesPanel(QWidget):
             return
         heading = self.tr("Booth %1 · hall %2 · %3 m²").replace("%1", booth.code)
         heading = heading.replace("%2", booth.hall_code)
-        heading = heading.replace("%3", f"{booth.width_m:g} x {booth.depth_m:g}")
+        heading = heading.replace(
+            "%3", f"{booth.width_m:g} × {booth.depth_m:g} m = {booth.width_m * booth.depth_m:g}"
+        )
         if booth.factory_name:
             heading += f"\n{booth.factory_name}"
         self.heading.setText(heading)
