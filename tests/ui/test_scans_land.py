@@ -419,3 +419,56 @@ def test_the_walk_in_asks_consent_in_words_and_saves_it(
     with empty_db.session() as session:
         assert session.get(Visitor, first).consent_share is False
         assert session.get(Visitor, second).consent_share is True
+
+
+def test_the_result_panel_goes_back_to_ready(
+    qtbot, desk_window: MainWindow, fair: SmallFair
+) -> None:
+    from ui.settings import DESK_RESULT_SECONDS
+
+    desk = desk_window.pages["desk"]
+    assert isinstance(desk, DeskPage)
+    desk_window.ctx.settings.set(DESK_RESULT_SECONDS, 0.2)
+    Keyboard().scan(fair.code_consenting)
+    assert desk.result.status is CheckInStatus.OK
+    assert desk.result_timer.isActive()
+    qtbot.waitUntil(lambda: desk.result.status is None, timeout=3000)
+    assert "Scan a badge" in desk.result.headline.text()
+    assert desk.result.name.text() == ""
+
+
+def test_closing_with_an_unsaved_walk_in_or_inquiry_asks_first(
+    qtbot, desk_window: MainWindow
+) -> None:
+    from tests.ui.helpers import answer_next_box
+
+    desk = desk_window.pages["desk"]
+    assert isinstance(desk, DeskPage)
+    desk.show_walkin()
+    desk.walkin.name_edit.setText("欧阳娜娜")
+    asked = answer_next_box("Go back")
+    assert not desk_window.close()
+    assert desk_window.isVisible()
+    assert "欧阳娜娜" in asked[0]
+    answer_next_box("Discard")
+    assert desk_window.close()
+
+
+def test_closing_the_walk_in_dialog_with_typing_asks_first(qtbot, sync_ctx: AppContext) -> None:
+    from tests.ui.helpers import answer_next_box
+    from ui.visitors.page import WalkInDialog
+
+    dialog = WalkInDialog(sync_ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.form.phone_edit.setText("13912345678")
+    answer_next_box("Go back")
+    dialog.reject()
+    assert dialog.isVisible()
+    answer_next_box("Discard")
+    dialog.reject()
+    assert not dialog.isVisible()
+    dialog.show()
+    dialog.form.clear()
+    dialog.reject()  # nothing typed: closes without a question
+    assert not dialog.isVisible()

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -63,7 +63,26 @@ class WalkInDialog(QDialog):
         self.form = WalkInForm(ctx, self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
-        self.resize(560, 360)
+        self.resize(560, 460)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._may_close():
+            super().closeEvent(event)
+        else:
+            event.ignore()
+
+    def reject(self) -> None:
+        if self._may_close():
+            super().reject()
+
+    def _may_close(self) -> bool:
+        """Closing with a walk-in typed and not saved asks first."""
+        if not self.form.has_unsaved_input():
+            return True
+        from ui.main_window import confirm_discard
+
+        name = self.form.name_edit.text().strip() or "…"
+        return confirm_discard(self, [self.tr("现场登记 A walk-in: {name}").format(name=name)])
 
 
 class VisitorsPage(QWidget):
