@@ -42,6 +42,8 @@ class Keyboard:
                 if char.isupper()
                 else Qt.KeyboardModifier.NoModifier
             )
+            if shift:  # a scanner presses Shift around a capital, as a keyboard does
+                self.key(Qt.Key.Key_Shift, "", shift, after_ms=1)
             self.key(ord(char.upper()), char, shift, after_ms=every_ms)
 
     def scan(self, payload: str, end: str | None = "Return") -> None:

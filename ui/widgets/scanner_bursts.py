@@ -43,6 +43,15 @@ from PySide6.QtWidgets import (
 from expo.badges.codes import looks_like_scan, normalise_scan
 
 TERMINATORS = {Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Tab}
+# Scanners (and xdotool) press Shift around each capital letter: it is part of the burst.
+_MODIFIER_KEYS = {
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_AltGr,
+    Qt.Key.Key_CapsLock,
+}
 _COMMAND_MODIFIERS = (
     Qt.KeyboardModifier.ControlModifier
     | Qt.KeyboardModifier.AltModifier
@@ -184,8 +193,10 @@ class ScannerBursts(QObject):
         return False
 
     def _press(self, watched: QWidget, event: QKeyEvent) -> bool:
-        now = _stamp(event)
         key = event.key()
+        if key in _MODIFIER_KEYS:
+            return False
+        now = _stamp(event)
         text = event.text()
         burst = self._burst
         if burst is not None and now - burst.keys[-1].at_ms > self.key_gap_ms:
