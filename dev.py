@@ -32,6 +32,7 @@ TEST_PACKAGES = {
     "pdftoppm": "poppler-utils",
     "pdffonts": "poppler-utils",
     "Xvfb": "xvfb",
+    "xdotool": "xdotool",  # the real-window scanner test types as a scanner does
 }
 QT_XCB_LIBRARIES = [
     "libxcb-cursor0",

@@ -1,9 +1,14 @@
-"""The main window: navigation on the left, one page at a time on the right."""
+"""The main window: navigation on the left, one page at a time on the right.
+
+The window owns the application's scanner (``ui.widgets.scanner_bursts``): a scan lands on the
+page on screen (its ``handle_scanner_burst(payload)``) wherever the focus is, dialogs included.
+Closing asks first when a page holds unsaved work (its ``unsaved_work()`` says what).
+"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
@@ -16,18 +21,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from expo.errors import ExpoError
+from expo.services.events import current_event
 from ui.context import AppContext
 from ui.pages import PageSpec, page_specs
 from ui.settings import LAST_PAGE, WINDOW_GEOMETRY
 from ui.signin.lock import StationLock
+from ui.widgets.scanner_bursts import ScannerBursts
+from ui.window_size import fit_to_screen
 
 
 class MainWindow(QMainWindow):
     def __init__(self, ctx: AppContext, specs: list[PageSpec] | None = None) -> None:
         super().__init__()
         self.ctx = ctx
-        self.setWindowTitle(self.tr("Expo Desk") + f" — {ctx.db.location}")
-        self.resize(1280, 800)
+        self.setWindowTitle(self._title())
+        self.ask_before_closing = True  # False: close without asking about unsaved work
+        self.scanner = ScannerBursts(self)
+        self.scanner.scanned.connect(self.route_scan)
 
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
@@ -64,13 +75,39 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(QLabel(ctx.db.location))
 
         geometry = ctx.settings.get(WINDOW_GEOMETRY)
-        if geometry:
-            self.restoreGeometry(QByteArray(geometry))
+        if not (geometry and self.restoreGeometry(QByteArray(geometry))):
+            fit_to_screen(self, 1280, 800)
         self.show_page(ctx.settings.get(LAST_PAGE))
         # Idle lock and Ctrl+L; on an event with users, sign-in comes first (see showEvent).
         self.station_lock = StationLock(ctx, self)
 
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def _title(self) -> str:
+        """The event's name (the file path is in the status bar)."""
+        try:
+            with self.ctx.db.session() as session:
+                name = current_event(session).name
+        except ExpoError:
+            name = self.ctx.db.location
+        return self.tr("{event} — Expo Desk").format(event=name)
+
+    # -- scans
+    def route_scan(self, payload: str) -> None:
+        """A scanner burst: the page on screen handles it, or the status bar says where to go."""
+        page = self.stack.currentWidget()
+        handler = getattr(page, "handle_scanner_burst", None)
+        if callable(handler):
+            handler(payload)
+            return
+        self.statusBar().showMessage(
+            self.tr(
+                "A badge was scanned ({code}): open Check-in 签到 or Booth inquiries 展位询盘 "
+                "to use it."
+            ).format(code=payload),
+            8000,
+        )
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        self.scanner.install()
         super().showEvent(event)
         self.station_lock.require_sign_in()
 
@@ -148,7 +185,40 @@ class MainWindow(QMainWindow):
             ),
         )
 
-    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+    def unsaved_work(self) -> list[str]:
+        """What the pages hold that is not saved yet, one line each."""
+        lines: list[str] = []
+        for page in self.pages.values():
+            unsaved = getattr(page, "unsaved_work", None)
+            if callable(unsaved):
+                lines.extend(unsaved())
+        return lines
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        unsaved = self.unsaved_work() if self.ask_before_closing else []
+        if unsaved and not confirm_discard(self, unsaved):
+            event.ignore()
+            return
+        self.scanner.uninstall()
         self.ctx.settings.set(WINDOW_GEOMETRY, bytes(self.saveGeometry().data()))
         self.ctx.settings.sync()
         super().closeEvent(event)
+
+
+def confirm_discard(parent: QWidget, unsaved: list[str]) -> bool:
+    """Ask before unsaved work is thrown away; True when the user says to discard it."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(QMessageBox.tr("未保存 Unsaved work"))
+    box.setText(
+        QMessageBox.tr("这些还没有保存 These are not saved yet:") + "\n• " + "\n• ".join(unsaved)
+    )
+    box.setInformativeText(QMessageBox.tr("Close anyway and lose them?"))
+    discard = box.addButton(
+        QMessageBox.tr("放弃并关闭 Discard and close"), QMessageBox.ButtonRole.DestructiveRole
+    )
+    keep = box.addButton(QMessageBox.tr("返回 Go back"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(keep)
+    box.setObjectName("confirmDiscard")
+    box.exec()
+    return box.clickedButton() is discard

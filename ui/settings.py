@@ -42,6 +42,8 @@ DESK_PRINTER = Option("desk/printer", "")  # empty: the system's default printer
 DESK_SOUND = Option("desk/sound", True)
 # Silence after a fast burst of keys that ends a scan from a scanner that sends no Enter/Tab.
 DESK_SCAN_GAP_MS = Option("desk/scan_gap_ms", 80)
+# Seconds a check-in's answer stays on the result panel before it says "ready" again (0: stays).
+DESK_RESULT_SECONDS = Option("desk/result_seconds", 8.0)
 
 
 class Settings:
@@ -72,6 +74,11 @@ def _coerce(value: Any, default: T) -> T:
         if isinstance(value, str):
             return value.lower() in ("1", "true", "yes")  # type: ignore[return-value]
         return bool(value)  # type: ignore[return-value]
+    if isinstance(default, float):
+        try:
+            return float(value)  # type: ignore[return-value]
+        except (TypeError, ValueError):
+            return default
     if isinstance(default, int):
         try:
             return int(value)  # type: ignore[return-value]

@@ -90,6 +90,25 @@ def looks_like_code(text: str) -> bool:
     return upper.startswith("EXPO") or (len(upper) >= 2 and PREFIX.startswith(upper))
 
 
+# A pre-registration number as the platform prints it ("FD260000017"): letters and digits, a
+# few separators, and digits enough that a typed word or name never looks like one.
+_REGISTRATION_NO = re.compile(r"[A-Za-z0-9][A-Za-z0-9_/-]{5,63}")
+_REGISTRATION_DIGITS = 4
+
+
+def looks_like_scan(text: str) -> bool:
+    """Could ``text`` (already normalised) be what a scanner reads off a badge?
+
+    A badge code (``EXPO1.`` and a body) or a registration number. Speed decides whether keys
+    came from a scanner; this only keeps a fast burst of ordinary words from counting as one.
+    """
+    if text.upper().startswith(PREFIX + "."):
+        return len(text) > len(PREFIX) + 1
+    return bool(_REGISTRATION_NO.fullmatch(text)) and (
+        sum(char.isdigit() for char in text) >= _REGISTRATION_DIGITS
+    )
+
+
 def verify_code(key: bytes, text: str) -> DecodedCode | None:
     """The visitor and serial of a genuine code; ``None`` for anything else. No database needed.
 

@@ -304,13 +304,22 @@ class HandAssignment:
 
 
 def assign_by_hand(
-    session: UnitOfWork, factory_id: int, booth_ids: Sequence[int]
+    session: UnitOfWork,
+    factory_id: int,
+    booth_ids: Sequence[int],
+    *,
+    lock: bool = False,
+    move_locked: bool = False,
 ) -> HandAssignment:
     """Put a factory on these booths (one, or adjacent ones forming its size).
 
     Refused: a booth that is locked, excluded (for all or for this factory) or another factory's,
     booths that are not adjacent, less area than requested. A direct competitor next door is
     allowed but comes back as a warning, for the organiser to decide.
+
+    ``lock``: the new booths are locked, so a later assignment keeps the placement (the plan
+    editor's drops). ``move_locked``: the factory may leave booths it is locked in (the organiser
+    confirmed moving it); they are unlocked as it leaves them.
     """
     permit(session, Permission.MANAGE_BOOTHS)
     factory = session.get(Factory, factory_id)
@@ -353,15 +362,19 @@ def assign_by_hand(
             "Choose a larger booth or add an adjacent one."
         )
     previous = session.scalars(select(Booth).where(Booth.factory_id == factory_id)).all()
-    if any(b.locked and b.id not in {c.id for c in chosen} for b in previous):
+    chosen_ids = {c.id for c in chosen}
+    if not move_locked and any(b.locked and b.id not in chosen_ids for b in previous):
         raise AssignmentError(
             f"{factory.name_zh} is locked in its booth; unlock it before moving it."
         )
     before = [_code(b) for b in previous]
     for booth in previous:
         booth.factory_id = None
+        if booth.id not in chosen_ids:
+            booth.locked = False
     for booth in chosen:
         booth.factory_id = factory_id
+        booth.locked = booth.locked or lock
     session.flush()
     session.record(
         "booth.assigned",
@@ -374,6 +387,66 @@ def assign_by_hand(
     return HandAssignment(
         factory_id, tuple(b.id for b in chosen), _competitor_warnings(session, factory, chosen)
     )
+
+
+@dataclass(frozen=True)
+class StandingBooth:
+    id: int
+    code: str
+    hall_id: int
+    locked: bool
+
+
+@dataclass(frozen=True)
+class DropPreview:
+    """What a drop of a factory on a booth would do, for the plan editor to confirm it."""
+
+    factory_name: str
+    booth_code: str
+    hall_id: int
+    standing: list[StandingBooth]  # where the factory stands now
+
+    def leaves(self, booth_id: int) -> list[StandingBooth]:
+        """The booths the factory would leave."""
+        return [b for b in self.standing if b.id != booth_id]
+
+
+def drop_preview(session: Session, factory_id: int, booth_id: int) -> DropPreview:
+    factory = session.get(Factory, factory_id)
+    booth = session.get(Booth, booth_id)
+    if factory is None or booth is None:
+        raise AssignmentError("That factory or booth no longer exists; the plan was reloaded.")
+    rows = session.execute(
+        select(Booth.id, Booth.code, Booth.hall_id, Booth.locked)
+        .where(Booth.factory_id == factory_id)
+        .order_by(Booth.code)
+    )
+    standing = [StandingBooth(r.id, r.code, r.hall_id, r.locked) for r in rows]
+    return DropPreview(factory.name_zh, booth.code, booth.hall_id, standing)
+
+
+def locked_placements(session: Session) -> int:
+    """How many factories stand in a locked booth (placed by hand, or locked by the organiser):
+    the assignment keeps them where they are unless they are unlocked."""
+    return len(
+        set(
+            session.scalars(
+                select(Booth.factory_id).where(
+                    Booth.locked.is_(True), Booth.factory_id.is_not(None)
+                )
+            )
+        )
+    )
+
+
+def unlock_placements(session: Session) -> int:
+    """Unlock every booth that holds a factory, so the assignment may move it; how many."""
+    result = session.execute(
+        update(Booth)
+        .where(Booth.locked.is_(True), Booth.factory_id.is_not(None))
+        .values(locked=False)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
 def _connected(rects: list[Rect]) -> bool:
@@ -513,17 +586,20 @@ class FactoryRow:
     is_top100: bool
     top100_rank: int | None
     booth_codes: tuple[str, ...]
+    booth_area_m2: float = 0.0  # what its booths measure (may be more than requested)
 
 
 def list_factories_for_plan(session: Session) -> list[FactoryRow]:
     """Factories with their booths: the list the plan view drags from."""
     codes: dict[int, list[str]] = {}
-    for code, factory_id in session.execute(
-        select(Booth.code, Booth.factory_id)
+    areas: dict[int, float] = {}
+    for code, factory_id, width, depth in session.execute(
+        select(Booth.code, Booth.factory_id, Booth.width_m, Booth.depth_m)
         .where(Booth.factory_id.is_not(None))
         .order_by(Booth.code)
     ):
         codes.setdefault(factory_id, []).append(code)
+        areas[factory_id] = areas.get(factory_id, 0.0) + width * depth
     factories = session.scalars(
         select(Factory).order_by(Factory.is_top100.desc(), Factory.top100_rank, Factory.id)
     )
@@ -536,6 +612,7 @@ def list_factories_for_plan(session: Session) -> list[FactoryRow]:
             f.is_top100,
             f.top100_rank,
             tuple(codes.get(f.id, ())),
+            areas.get(f.id, 0.0),
         )
         for f in factories
     ]

@@ -68,6 +68,9 @@ def export_plan_pdf(session: Session, path: Path) -> ExportResult:
     page_w, page_h = landscape(A3)
     margin = 36.0
     legend_h = 64.0
+    # Entrance labels sit just outside the hall's walls: a band above and below the hall keeps
+    # them clear of the title and of the legend.
+    label_band = 16.0
     canvas = Canvas(
         str(path),
         pagesize=(page_w, page_h),
@@ -91,10 +94,10 @@ def export_plan_pdf(session: Session, path: Path) -> ExportResult:
             f"{assigned} assigned",
         )
         area_w = page_w - 2 * margin
-        area_h = page_h - 2 * margin - 30 - legend_h
+        area_h = page_h - 2 * margin - 30 - legend_h - 2 * label_band
         scale = min(area_w / hall.width_m, area_h / hall.depth_m)
         origin_x = margin + (area_w - hall.width_m * scale) / 2
-        top = page_h - margin - 30
+        top = page_h - margin - 30 - label_band
 
         def to_page(x: float, y: float) -> tuple[float, float]:
             return origin_x + x * scale, top - y * scale  # noqa: B023 - per page

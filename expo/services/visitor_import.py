@@ -246,13 +246,15 @@ class ImportReport:
         if len(self.rejected) > 50:
             lines.append(f"  ... and {len(self.rejected) - 50} more rejected rows")
         if self.differences:
-            lines.append(f"{len(self.differences)} differences kept the existing value:")
+            count = len(self.differences)
+            noun = "difference" if count == 1 else "differences"
+            lines.append(f"{count} {noun} kept the existing value:")
             lines += [
                 f"  row {d.row}: {d.field} kept {d.kept!r}, file has {d.ignored!r}"
                 for d in self.differences[:20]
             ]
         if self.warnings:
-            lines.append(f"{len(self.warnings)} warnings:")
+            lines.append(f"{len(self.warnings)} warning{'' if len(self.warnings) == 1 else 's'}:")
             lines += [f"  row {w.row}: {w.message}" for w in self.warnings[:20]]
         return "\n".join(lines)
 

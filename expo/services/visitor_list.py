@@ -10,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from sqlalchemy import Select, select
+from sqlalchemy import ColumnElement, Select, exists, select
 from sqlalchemy.orm import Session
 
-from expo.models import Visitor, VisitorSource, VisitorType
+from expo.models import CheckIn, Visitor, VisitorSource, VisitorType
 from expo.models.base import table_of
 from expo.text.phones import mask_phone
 
@@ -27,6 +27,7 @@ class VisitorSort(StrEnum):
     CITY = "city"
     REGISTRATION_NO = "registration_no"
     REGISTERED_AT = "registered_at"
+    CHECKED_IN = "checked_in"
 
 
 _SORT_COLUMNS = {
@@ -42,6 +43,38 @@ _SORT_COLUMNS = {
 
 
 @dataclass(frozen=True)
+class VisitorFilter:
+    """What the Visitors page's filters keep: None means any."""
+
+    visitor_type: VisitorType | None = None
+    checked_in: bool | None = None
+    source: VisitorSource | None = None
+
+    def is_empty(self) -> bool:
+        return self.visitor_type is None and self.checked_in is None and self.source is None
+
+
+def _checked_in_clause() -> ColumnElement[bool]:
+    """The visitor has a check-in that was not undone (uses ix_check_in_visitor_at)."""
+    check_in = table_of(CheckIn)
+    visitor = table_of(Visitor)
+    return exists().where(check_in.c.visitor_id == visitor.c.id, check_in.c.undone_at.is_(None))
+
+
+def _filter_clauses(wanted: VisitorFilter) -> list[ColumnElement[bool]]:
+    table = table_of(Visitor)
+    clauses: list[ColumnElement[bool]] = []
+    if wanted.visitor_type is not None:
+        clauses.append(table.c.visitor_type == wanted.visitor_type)
+    if wanted.source is not None:
+        clauses.append(table.c.source == wanted.source)
+    if wanted.checked_in is not None:
+        clause = _checked_in_clause()
+        clauses.append(clause if wanted.checked_in else ~clause)
+    return clauses
+
+
+@dataclass(frozen=True)
 class VisitorRow:
     id: int
     name: str
@@ -51,17 +84,27 @@ class VisitorRow:
     city: str | None
     registration_no: str | None
     source: VisitorSource
+    checked_in: bool = False
 
 
 def visitor_ids(
-    session: Session, sort: VisitorSort = VisitorSort.ID, descending: bool = False
+    session: Session,
+    sort: VisitorSort = VisitorSort.ID,
+    descending: bool = False,
+    wanted: VisitorFilter | None = None,
 ) -> list[int]:
-    """Every visitor's id in the given order (ties broken by id, so the order is stable)."""
+    """Every visitor's id in the given order (ties broken by id, so the order is stable);
+    only those ``wanted`` keeps, if given."""
     table = table_of(Visitor)
-    column = table.c[_SORT_COLUMNS[sort].key]
+    column = (
+        _checked_in_clause() if sort == VisitorSort.CHECKED_IN else table.c[_SORT_COLUMNS[sort].key]
+    )
     tie = table.c.id.desc() if descending else table.c.id.asc()
     order = [tie] if sort == VisitorSort.ID else [column.desc() if descending else column, tie]
-    return _plain_ints(session, select(table.c.id).order_by(*order))
+    statement = select(table.c.id).order_by(*order)
+    if wanted is not None and not wanted.is_empty():
+        statement = statement.where(*_filter_clauses(wanted))
+    return _plain_ints(session, statement)
 
 
 def _plain_ints(session: Session, statement: Select[tuple[int]]) -> list[int]:
@@ -72,7 +115,8 @@ def _plain_ints(session: Session, statement: Select[tuple[int]]) -> list[int]:
     this stays portable (SQLite and PostgreSQL).
     """
     connection = session.connection()
-    compiled = statement.compile(dialect=connection.dialect)
+    # Filter values are enum strings and booleans: safe to render into the SQL as literals.
+    compiled = statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True})
     if compiled.params:
         raise ValueError("_plain_ints runs queries without parameters only")
     cursor = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -96,6 +140,7 @@ def visitor_rows(session: Session, ids: Sequence[int]) -> list[VisitorRow]:
         Visitor.city,
         Visitor.registration_no,
         Visitor.source,
+        _checked_in_clause().label("checked_in"),
     ).where(Visitor.id.in_(ids))
     by_id = {
         row.id: VisitorRow(
@@ -107,6 +152,7 @@ def visitor_rows(session: Session, ids: Sequence[int]) -> list[VisitorRow]:
             row.city,
             row.registration_no,
             row.source,
+            bool(row.checked_in),
         )
         for row in session.execute(statement)
     }

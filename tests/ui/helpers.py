@@ -41,7 +41,39 @@ def show_page(qtbot: QtBot, page: QWidget) -> None:
 def shown(qtbot: QtBot, widget: Shown, width: int = 1280, height: int = 800) -> Shown:
     """``widget`` shown at ``width`` x ``height`` (the app's smallest window by default) and
     closed by qtbot after the test."""
-    qtbot.addWidget(widget)
+
+    def discard(closing: QWidget = widget) -> None:
+        if hasattr(closing, "ask_before_closing"):
+            closing.ask_before_closing = False  # the test is over: what it typed may go
+
+    qtbot.addWidget(widget, before_close_func=discard)
     widget.resize(width, height)
     widget.show()
     return widget
+
+
+def answer_next_box(button_text: str) -> list[str]:
+    """Click the button whose text contains ``button_text`` in the next modal message box.
+
+    Returns a list that receives the box's text once it has been answered (so a test can check
+    what the question said); stays empty if no box was shown.
+    """
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    seen: list[str] = []
+
+    def answer() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, answer)
+            return
+        seen.append(box.text() + "\n" + box.informativeText())
+        for button in box.buttons():
+            if button_text in button.text():
+                button.click()
+                return
+        raise AssertionError(f"no button {button_text!r} in {[b.text() for b in box.buttons()]}")
+
+    QTimer.singleShot(0, answer)
+    return seen

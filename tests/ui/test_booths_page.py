@@ -13,6 +13,7 @@ from expo.models import Booth, BoothKind, Factory
 from expo.services.booth_exports import TOP100_GOLD, lighten
 from expo.services.hall_plans import create_hall, list_booths
 from tests.actors import OFFICE
+from tests.ui.helpers import answer_next_box
 from ui.booths.page import BoothsPage
 from ui.booths.view import Tool
 from ui.context import AppContext
@@ -305,3 +306,112 @@ def test_near_entrance_set_in_the_panel_survives_a_move_until_derived_again(
     assert not panel.flags["near_entrance"].isChecked()
     page.undo_stack.undo()
     assert _booth_row(hall_ctx, booth_id).near_entrance_manual
+
+
+def _free_booths(ctx: AppContext, area: float, count: int) -> list[Booth]:
+    with ctx.db.session() as session:
+        return list(
+            session.scalars(
+                select(Booth)
+                .where(
+                    Booth.width_m * Booth.depth_m == area,
+                    Booth.factory_id.is_(None),
+                    Booth.locked.is_(False),
+                    Booth.excluded.is_(False),
+                )
+                .order_by(Booth.id)
+                .limit(count)
+            )
+        )
+
+
+def _placements(ctx: AppContext) -> dict[int, int]:
+    with ctx.db.session() as session:
+        rows = session.execute(
+            select(Booth.id, Booth.factory_id).where(Booth.factory_id.is_not(None))
+        )
+        return {booth_id: factory_id for booth_id, factory_id in rows}
+
+
+def _small_factory(ctx: AppContext) -> Factory:
+    with ctx.db.session() as session:
+        factory = session.scalars(
+            select(Factory).where(Factory.requested_area_m2 == 9).order_by(Factory.id)
+        ).first()
+    assert factory is not None
+    return factory
+
+
+def test_a_drop_is_locked_undoable_and_a_move_is_confirmed(qtbot, demo_ctx) -> None:
+    page = BoothsPage(demo_ctx)
+    qtbot.addWidget(page)
+    page.reload_halls()
+    factory = _small_factory(demo_ctx)
+    first, second = _free_booths(demo_ctx, 9, 2)
+    before_drops = page.undo_stack.count()
+    assert page.assign_factory(factory.id, first.id)
+    assert _booth_row(demo_ctx, first.id).factory_id == factory.id
+    assert _booth_row(demo_ctx, first.id).locked  # the assignment will keep it
+    assert page.undo_stack.count() == before_drops + 1
+
+    # Dropped again elsewhere: the organiser is asked, naming both booths; "Cancel" moves nothing.
+    asked = answer_next_box("Cancel")
+    assert not page.assign_factory(factory.id, second.id)
+    assert first.code in asked[0] and second.code in asked[0]
+    assert _booth_row(demo_ctx, first.id).factory_id == factory.id
+    assert _booth_row(demo_ctx, second.id).factory_id is None
+
+    answer_next_box("Move")
+    assert page.assign_factory(factory.id, second.id)
+    assert _booth_row(demo_ctx, second.id).factory_id == factory.id
+    assert _booth_row(demo_ctx, first.id).factory_id is None
+    assert not _booth_row(demo_ctx, first.id).locked
+
+    page.undo_stack.undo()  # the move
+    assert _booth_row(demo_ctx, first.id).factory_id == factory.id
+    assert _booth_row(demo_ctx, first.id).locked
+    assert _booth_row(demo_ctx, second.id).factory_id is None
+    page.undo_stack.undo()  # the first drop
+    assert _booth_row(demo_ctx, first.id).factory_id is None
+    assert not _booth_row(demo_ctx, first.id).locked
+    page.undo_stack.redo()
+    page.undo_stack.redo()
+    assert _booth_row(demo_ctx, second.id).factory_id == factory.id
+
+
+def test_assigning_again_keeps_hand_placements_unless_the_organiser_says_so(
+    qtbot, demo_ctx
+) -> None:
+    page = BoothsPage(demo_ctx)
+    qtbot.addWidget(page)
+    page.reload_halls()
+    page.time_limit.setValue(page.time_limit.minimum())
+    factory = _small_factory(demo_ctx)
+    (booth,) = _free_booths(demo_ctx, 9, 1)
+    assert page.assign_factory(factory.id, booth.id)
+    placed_before = _placements(demo_ctx)
+
+    asked = answer_next_box("Cancel")
+    page.start_assignment()
+    assert "1 factories" in asked[0] and "up to 1 may move" in asked[0]
+    assert page.last_result is None  # not run
+
+    answer_next_box("Keep the 1 placements")
+    page.start_assignment()
+    assert page.last_result is not None
+    assert _booth_row(demo_ctx, booth.id).factory_id == factory.id  # kept where it was put
+    assert _booth_row(demo_ctx, booth.id).locked
+    with demo_ctx.db.session() as session:
+        assert session.scalars(select(Booth).where(Booth.factory_id == factory.id)).all() == [
+            session.get(Booth, booth.id)
+        ]
+
+    # The assignment itself is undoable: the plan goes back to just the hand placement.
+    assert _placements(demo_ctx) != placed_before
+    page.undo_stack.undo()
+    assert _placements(demo_ctx) == placed_before
+
+    asked = answer_next_box("Let 1 move")
+    page.start_assignment()
+    assert len(asked) == 1
+    assert not _booth_row(demo_ctx, booth.id).locked  # the organiser let it move

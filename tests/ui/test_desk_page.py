@@ -20,6 +20,7 @@ from expo.services.badges import code_for_visitor, reissue_badge
 from expo.services.checkin import CheckInStatus
 from tests.actors import OFFICE
 from tests.people import add_visitor
+from tests.ui.helpers import answer_next_box
 from ui.context import AppContext
 from ui.desk.page import DeskPage
 from ui.desk.result_panel import AMBER, BLUE, GREEN, RED
@@ -324,7 +325,13 @@ def test_a_lost_badge_is_reissued_and_the_old_code_turns_red(
     desk.scan.finish_scan()
     printed: list[int] = []
     desk.badge_printed.connect(printed.append)
+    asked = answer_next_box("Keep the old badge")
+    assert not desk.reissue_current()  # the desk said no: nothing changes
+    assert "stops working" in asked[0] and "张伟" in asked[0]
+    assert _code(empty_db, visitors["zhang"]) == old and printed == []
+    asked = answer_next_box("Revoke and reissue")
     assert desk.reissue_current()
+    assert len(asked) == 1
     assert "revoked" in desk.status_line.text() and len(printed) == 1
     new = _code(empty_db, visitors["zhang"])
     assert new != old

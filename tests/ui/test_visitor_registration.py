@@ -68,6 +68,9 @@ def test_the_import_preview_shows_the_mapping_and_lets_a_column_be_fixed(
     assert dialog.result_text(0) == "✓ 张伟  138****8000  抖音/快手主播"
     assert dialog.result_text(2).startswith("✓ 王芳  137****7000")  # full-width digits
     assert dialog.result_text(3) == "✗ no name"
+    # The same phone as row 3: the import merges it, and the preview says so.
+    assert dialog.result_text(5).startswith("↻ 张伟  138****8000")
+    assert dialog.result_text(5).endswith("merges with row 3")
     assert dialog.import_button.isEnabled()
     dialog.grab().save(str(artifacts_dir / "import-preview.png"))
 
@@ -93,6 +96,21 @@ def test_the_import_preview_shows_the_mapping_and_lets_a_column_be_fixed(
     assert "row 7: no name" in dialog.summary.toPlainText()
     assert _visitor_count(sync_ctx) == 5
     dialog.grab().save(str(artifacts_dir / "import-done.png"))
+
+
+def test_the_import_preview_marks_a_row_of_someone_registered_as_a_merge(
+    qtbot, sync_ctx: AppContext, tmp_path: Path
+) -> None:
+    with sync_ctx.db.write(OFFICE) as session:
+        li = add_visitor(session, "李娜", "宁波家居", phone="+8613900139000")
+    dialog = ImportDialog(sync_ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.load(write_messy_xlsx(tmp_path / "messy.xlsx"))
+    qtbot.waitUntil(lambda: dialog.prepared is not None)
+    assert dialog.result_text(1).startswith("↻ 李娜  139****9000")
+    assert dialog.result_text(1).endswith(f"merges into #{li} 李娜")
+    assert dialog.result_text(0).startswith("✓ 张伟")
 
 
 def test_an_unreadable_file_says_why_and_offers_no_import(
@@ -262,11 +280,20 @@ def test_a_walk_in_is_registered_with_the_keyboard_only(
 def test_a_walk_in_with_a_bad_phone_is_told_what_to_fix(qtbot, sync_ctx: AppContext) -> None:
     form = WalkInForm(sync_ctx)
     qtbot.addWidget(form)
+    form.resize(460, 900)  # as tall as the desk's side panel at 1280x800
+    form.show()
     form.name_edit.insert("李四")
     form.phone_edit.setText("12345")
     assert form.save() is None
-    assert "not a phone number" in form.message.text()
+    assert "not a phone number" in form.phone_error.text()
+    # Said right under the phone field, not at the bottom of a tall panel.
+    below = form.phone_error.mapTo(form, form.phone_error.rect().topLeft()).y()
+    field_bottom = form.phone_edit.mapTo(form, form.phone_edit.rect().bottomLeft()).y()
+    assert 0 <= below - field_bottom <= 20
     assert _visitor_count(sync_ctx) == 0
+    form.phone_edit.setText("13812345678")
+    assert form.save() is not None
+    assert form.phone_error.isHidden()
 
 
 def test_the_page_registers_a_walk_in_and_shows_them(qtbot, demo_ctx: AppContext) -> None:

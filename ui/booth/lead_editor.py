@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from expo.models import LeadRating
 from expo.services.leads import LeadSummary, LeadUpdate
 from ui.booth.models import RATING_TEXT
+from ui.widgets.combo_search import make_type_searchable
 from ui.widgets.factory_files import show_status
 
 DEFAULT_FOLLOW_UP_DAYS = 7
@@ -78,6 +79,7 @@ class LeadEditor(QFrame):
         self.title.setObjectName("leadEditorTitle")
         self.title.setStyleSheet("font-weight: 600;")
         self.rating = QComboBox()
+        make_type_searchable(self.rating)  # pinyin, initials or any word picks an item
         self.rating.setObjectName("leadRating")
         self.rating.addItem(self.tr("— 未评级 not rated"), "")
         for rating in LeadRating:

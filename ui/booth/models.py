@@ -20,11 +20,12 @@ RATING_TEXT = {LeadRating.HOT: "热 Hot", LeadRating.WARM: "温 Warm", LeadRatin
 RATING_COLORS = {LeadRating.HOT: "#dc2626", LeadRating.WARM: "#b45309", LeadRating.COLD: "#2563eb"}
 
 
-def local_time(moment: dt.datetime | None) -> str:
+def local_time(moment: dt.datetime | None, zone: dt.tzinfo | None = None) -> str:
+    """``moment`` on the event's clock (``zone``; the desk shows the same), short for today."""
     if moment is None:
         return ""
-    local = moment.astimezone()
-    if local.date() == dt.datetime.now().astimezone().date():
+    local = moment.astimezone(zone)
+    if local.date() == dt.datetime.now(local.tzinfo).date():
         return f"{local:%H:%M}"
     return f"{local:%m-%d %H:%M}"
 
@@ -45,6 +46,7 @@ class LeadTableModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._leads: list[LeadSummary] = []
+        self.zone: dt.tzinfo | None = None  # the event's time zone (None: this computer's)
 
     def set_leads(self, leads: list[LeadSummary]) -> None:
         self.beginResetModel()
@@ -84,7 +86,7 @@ class LeadTableModel(QAbstractTableModel):
                 visitor_type_label(lead.visitor_type),
                 RATING_TEXT.get(lead.rating, "") if lead.rating else "",
                 str(lead.inquiries),
-                local_time(lead.last_at),
+                local_time(lead.last_at, self.zone),
                 ", ".join(lead.skus),
                 lead.follow_up_on.isoformat() if lead.follow_up_on else "",
                 (lead.phone or lead.wechat or "") if lead.consent_share else "未授权 not shared",

@@ -6,13 +6,19 @@ first match (Down and Space pick from the list) → Tab through quantity, target
 customisation and notes → Ctrl+Enter or F2 saves and gives the focus back to the scan field.
 Scanning and saving are single-row look-ups and writes (well under a millisecond), done on the
 GUI thread so the buyer appears at once; the export runs off it.
+
+A scan always replaces the buyer on the card, wherever the focus was (the window recognises
+the scanner's burst and calls ``handle_scanner_burst``). What was typed for the previous buyer
+and not saved is kept as that buyer's draft (``ui.booth.drafts``) and comes back when their
+badge is scanned again: it is never saved against the next buyer. Times are on the event's
+clock, as at the desk.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -46,6 +52,7 @@ from expo.services.catalogue import (
     list_products,
     parse_price,
 )
+from expo.services.checkin import event_zone
 from expo.services.factories import FactorySummary, list_factories
 from expo.services.lead_export import InquiryExport, export_inquiries
 from expo.services.leads import (
@@ -60,6 +67,7 @@ from expo.services.leads import (
     update_lead,
 )
 from expo.text.labels import VISITOR_TYPE_COLORS, visitor_type_label
+from ui.booth.drafts import InquiryForm, capture_form, restore_form
 from ui.booth.lead_editor import FollowUpField, LeadEditor
 from ui.booth.models import RATING_COLORS, RATING_TEXT, LeadTableModel, local_time
 from ui.context import AppContext
@@ -106,6 +114,8 @@ class BoothPage(QWidget):
         self.matcher = ProductMatcher(())
         self.picked: dict[int, ProductInfo] = {}
         self.buyer: BuyerCard | None = None
+        # Unsaved inquiries of buyers scanned before the one on the card, by visitor id.
+        self.drafts: dict[int, tuple[BuyerCard, InquiryForm]] = {}
         self.last_export: InquiryExport | None = None
 
         # -- binding: which factory this station works for (a setting of this computer)
@@ -321,6 +331,8 @@ class BoothPage(QWidget):
     # -- binding the station to a factory
     def activated(self) -> None:
         if not self._factories_loaded:
+            with self.ctx.db.session() as session:
+                self.lead_model.zone = event_zone(session)
             self._load_factories()
             bound = self.ctx.settings.get(BOOTH_FACTORY)
             if bound:
@@ -343,7 +355,24 @@ class BoothPage(QWidget):
     def _factory_chosen(self, index: int) -> None:
         factory_id = self.factory_combo.itemData(index)
         if factory_id is not None and (self.factory is None or factory_id != self.factory.id):
+            unsaved = self.unsaved_work()
+            if unsaved:
+                from ui.main_window import confirm_discard
+
+                if not confirm_discard(self, unsaved):
+                    self._show_bound_factory()
+                    return
+            self.drafts.clear()
             self.bind_to(int(factory_id))
+        # The next scan goes to the scan field, not into the factory chooser (after the
+        # combo box has finished with its popup and completer).
+        QTimer.singleShot(0, self, self.focus_scan)
+
+    def _show_bound_factory(self) -> None:
+        self.factory_combo.blockSignals(True)
+        index = self.factory_combo.findData(self.factory.id) if self.factory is not None else -1
+        self.factory_combo.setCurrentIndex(index)
+        self.factory_combo.blockSignals(False)
 
     def bind_to(self, factory_id: int) -> bool:
         """Make this station the booth of ``factory_id`` (remembered in the settings)."""
@@ -384,8 +413,41 @@ class BoothPage(QWidget):
     def focus_scan(self) -> None:
         self.scan_field.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def handle_scanner_burst(self, payload: str) -> None:
+        """A scan recognised by the window, wherever the focus was."""
+        self.scan_field.clear()
+        self.scan(payload)
+
+    def form_is_dirty(self) -> bool:
+        return not capture_form(self).is_empty()
+
+    def _park_current(self) -> str | None:
+        """Keep what was typed for the buyer on the card as their draft; a note saying so."""
+        if self.buyer is None or not self.form_is_dirty():
+            return None
+        self.drafts[self.buyer.visitor_id] = (self.buyer, capture_form(self))
+        self.clear_form()
+        return self.tr(
+            "{name} 的询盘未保存，已存为草稿：再扫其胸卡即可继续。 "
+            "{name}'s unsaved inquiry is kept as a draft: scan their badge again to finish it."
+        ).format(name=self.buyer.name)
+
+    def unsaved_work(self) -> list[str]:
+        """Inquiries typed and not saved: the one on the card and the drafts."""
+        lines = [
+            self.tr("展位询盘草稿 Booth inquiry draft: {name}").format(name=buyer.name)
+            for buyer, _form in self.drafts.values()
+        ]
+        if self.form_is_dirty():
+            who = self.buyer.name if self.buyer is not None else "—"
+            lines.append(self.tr("展位询盘未保存 Unsaved booth inquiry: {name}").format(name=who))
+        return lines
+
     def scan(self, payload: str) -> None:
-        """Show the buyer of a scanned badge at once, or why the badge is refused."""
+        """Show the buyer of a scanned badge at once, or why the badge is refused.
+
+        The buyer on the card is always replaced; their unsaved inquiry becomes a draft.
+        """
         if self.factory is None:
             self._show_refusal(self.tr("先绑定工厂 Choose this booth's factory first (above)."))
             return
@@ -393,11 +455,19 @@ class BoothPage(QWidget):
             with self.ctx.db.session() as session:
                 buyer = identify_buyer(session, self.factory.id, payload)
         except BadgeRefused as exc:
+            parked = self._park_current()
             self.buyer = None
             self._show_refusal(str(exc))
+            if parked:
+                show_status(self.form_message, parked)
+            else:
+                self.form_message.clear()
             self._update_enabled()
             self.focus_scan()
             return
+        parked = None
+        if self.buyer is None or self.buyer.visitor_id != buyer.visitor_id:
+            parked = self._park_current()
         self.buyer = buyer
         self.buyer_name.setText(buyer.name)
         self.buyer_company.setText(buyer.company or "")
@@ -419,6 +489,14 @@ class BoothPage(QWidget):
         self.buyer_note.setText(" · ".join(notes))
         self._card_state("ok")
         self.form_message.clear()
+        resumed = self.drafts.pop(buyer.visitor_id, None)
+        if resumed is not None:
+            restore_form(self, resumed[1])
+            parked = " ".join(
+                filter(None, [parked, self.tr("草稿已恢复 Their draft is back in the form.")])
+            )
+        if parked:
+            show_status(self.form_message, parked)
         self._update_enabled()
         self.product_search.setFocus()
         row = self.lead_model.row_of_visitor(buyer.visitor_id)
@@ -586,6 +664,7 @@ class BoothPage(QWidget):
         )
         self.buyer_note.setText(self.tr("已保存 Saved — scan the next buyer"))
         self._card_state("saved")
+        self.drafts.pop(self.buyer.visitor_id, None)
         self.buyer = None
         self.clear_form()
         self.refresh_leads()
@@ -629,7 +708,10 @@ class BoothPage(QWidget):
             inquiries = list_inquiries(session, self.factory.id, lead_id=lead.id)
         lines = []
         for inquiry in inquiries:
-            parts = [local_time(inquiry.at), ", ".join(p.name for p in inquiry.products)]
+            parts = [
+                local_time(inquiry.at, self.lead_model.zone),
+                ", ".join(p.name for p in inquiry.products),
+            ]
             if inquiry.quantity:
                 parts.append(f"× {inquiry.quantity:,}")
             if inquiry.target_price is not None:

@@ -8,11 +8,12 @@ the GUI thread with progress (the best objective so far) and Cancel.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMimeData, Qt
+from PySide6.QtCore import QCoreApplication, QMimeData, Qt
 from PySide6.QtGui import QColor, QDrag, QKeySequence, QPixmap, QShortcut, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -47,7 +48,10 @@ from expo.services.booth_assignment import (
     FactoryRow,
     assign_booths,
     assign_by_hand,
+    drop_preview,
     list_factories_for_plan,
+    locked_placements,
+    unlock_placements,
 )
 from expo.services.booth_exports import (
     export_exhibitors_xlsx,
@@ -90,18 +94,44 @@ from ui.context import AppContext
 ROW_SIZES = ((3.0, 3.0), (6.0, 3.0), (6.0, 6.0))
 
 
+@dataclass(frozen=True)
+class AssignmentRun:
+    """The assignment saved, with every hall as it was before and after (for undo)."""
+
+    result: AssignmentResult
+    before: tuple[HallSnapshot, ...]
+    after: tuple[HallSnapshot, ...]
+
+
 def run_assignment(
-    ctx: AppContext, time_limit: float, progress: Progress | None = None
-) -> AssignmentResult:
-    """The background task behind the Assign button: its own unit of work, one transaction."""
+    ctx: AppContext,
+    time_limit: float,
+    progress: Progress | None = None,
+    *,
+    move_locked: bool = False,
+) -> AssignmentRun:
+    """The background task behind the Assign button: its own unit of work, one transaction.
+
+    ``move_locked``: the organiser agreed that factories placed by hand (locked) may move too.
+    """
     with ctx.write(StationKind.OFFICE) as session:
-        return assign_booths(session, AssignOptions(time_limit=time_limit), progress)
+        halls = [hall.id for hall in list_halls(session)]
+        before = tuple(hall_snapshot(session, hall) for hall in halls)
+        if move_locked:
+            unlock_placements(session)
+        result = assign_booths(session, AssignOptions(time_limit=time_limit), progress)
+        session.flush()
+        after = tuple(hall_snapshot(session, hall) for hall in halls)
+    return AssignmentRun(result, before, after)
+
+
+Snapshots = HallSnapshot | Sequence[HallSnapshot]
 
 
 class PlanEditCommand(QUndoCommand):
-    """An edit already done in the database; undo/redo put the hall's snapshot back."""
+    """An edit already done in the database; undo/redo put the halls' snapshots back."""
 
-    def __init__(self, page: BoothsPage, text: str, before: HallSnapshot, after: HallSnapshot):
+    def __init__(self, page: BoothsPage, text: str, before: Snapshots, after: Snapshots):
         super().__init__(text)
         self.page = page
         self.before = before
@@ -116,6 +146,15 @@ class PlanEditCommand(QUndoCommand):
 
     def undo(self) -> None:
         self.page.restore(self.before)
+
+
+def factory_area_text(factory: FactoryRow) -> str:
+    """The area a factory has: its booths' (54 m² for a 9 x 6 m booth), else what it asked for."""
+    if factory.booth_codes:
+        return f"{factory.booth_area_m2:g} m²"
+    return QCoreApplication.translate("BoothsPage", "asks {area} m²").format(
+        area=factory.requested_area_m2
+    )
 
 
 class FactoryList(QListWidget):
@@ -423,7 +462,7 @@ class BoothsPage(QWidget):
             star = f"★{factory.top100_rank} " if factory.is_top100 else ""
             where = " + ".join(factory.booth_codes) or self.tr("no booth")
             item = QListWidgetItem(
-                f"{star}{short_name(factory.name_zh)} · {factory.requested_area_m2} m² · {where}"
+                f"{star}{short_name(factory.name_zh)} · {factory_area_text(factory)} · {where}"
             )
             item.setData(Qt.ItemDataRole.UserRole, factory.id)
             item.setToolTip(factory.name_zh)
@@ -438,9 +477,11 @@ class BoothsPage(QWidget):
             item = self.factories.item(row)
             item.setHidden(bool(needle) and needle not in (item.toolTip() + item.text()).lower())
 
-    def restore(self, snapshot: HallSnapshot) -> None:
+    def restore(self, snapshot: Snapshots) -> None:
+        snapshots = [snapshot] if isinstance(snapshot, HallSnapshot) else list(snapshot)
         with self.ctx.write(StationKind.OFFICE) as session:
-            restore_hall_snapshot(session, snapshot)
+            for each in snapshots:
+                restore_hall_snapshot(session, each)
         self.reload()
 
     def say(self, text: str, *, error: bool = False) -> None:
@@ -566,28 +607,122 @@ class BoothsPage(QWidget):
             if item is not None:
                 item.setSelected(True)
 
+    def confirm_move(self, factory_name: str, old_codes: list[str], new_code: str) -> bool:
+        """Ask before a drop takes a factory out of the booth it stands in."""
+        box = QMessageBox(self)
+        box.setObjectName("confirmMove")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("移动展商 Move a factory"))
+        box.setText(
+            self.tr("把 {name} 从 {old} 移到 {new}？ Move {name} from {old} to {new}?").format(
+                name=factory_name, old=" + ".join(old_codes), new=new_code
+            )
+        )
+        box.setInformativeText(
+            self.tr(
+                "{old} 将空出。可用 Ctrl+Z 撤销。 {old} becomes free. Undo with Ctrl+Z."
+            ).format(old=" + ".join(old_codes))
+        )
+        move = box.addButton(self.tr("移动 Move"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("取消 Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.exec()
+        return box.clickedButton() is move
+
     def assign_factory(self, factory_id: int, booth_id: int) -> bool:
-        """A factory dropped on a booth: the same checks as the solver; competitors warn."""
+        """A factory dropped on a booth: the same checks as the solver; competitors warn.
+
+        The placement is locked (a later assignment keeps it) and undoable; moving a factory
+        out of the booth it stands in is confirmed first.
+        """
+        try:
+            with self.ctx.db.session() as session:
+                preview = drop_preview(session, factory_id, booth_id)
+        except ExpoError as exc:
+            self.say(str(exc), error=True)
+            self.reload()
+            return False
+        name = short_name(preview.factory_name)
+        leaves = [booth.code for booth in preview.leaves(booth_id)]
+        if leaves and not self.confirm_move(name, leaves, preview.booth_code):
+            self.say(self.tr("Nothing moved."))
+            self.reload()
+            return False
+        halls = list(dict.fromkeys([preview.hall_id, *(b.hall_id for b in preview.standing)]))
         try:
             with self.ctx.write(StationKind.OFFICE) as session:
-                result = assign_by_hand(session, factory_id, [booth_id])
+                before = [hall_snapshot(session, hall) for hall in halls]
+                result = assign_by_hand(
+                    session, factory_id, [booth_id], lock=True, move_locked=True
+                )
+                session.flush()
+                after = [hall_snapshot(session, hall) for hall in halls]
         except ExpoError as exc:
             self.say(str(exc), error=True)
             return False
-        self.undo_stack.clear()  # the hand placement may touch another hall's booths
+        text = self.tr("Placed {name} in {booth}").format(name=name, booth=preview.booth_code)
+        self.undo_stack.push(PlanEditCommand(self, text, before, after))
         self.reload()
         if result.warnings:
             self.say("⚠ " + " ".join(result.warnings), error=True)
         else:
-            self.say(self.tr("Placed the factory by hand."))
+            self.say(
+                self.tr(
+                    "Placed the factory by hand (locked: the assignment keeps it). "
+                    "Undo with Ctrl+Z."
+                )
+            )
         return True
 
     # -- the assignment
+    def ask_about_locked(self, count: int) -> bool | None:
+        """Keep factories placed by hand (False), let them move (True), or do not run (None)."""
+        box = QMessageBox(self)
+        box.setObjectName("confirmAssign")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("自动分配 Assign booths"))
+        box.setText(
+            self.tr(
+                "{n} 家展商已手动安排（锁定）。 {n} factories stand where they were placed "
+                "by hand (locked)."
+            ).format(n=count)
+        )
+        box.setInformativeText(
+            self.tr(
+                "保留它们的位置，还是让自动分配重新安排（最多 {n} 家可能移动）？"
+                "可用 Ctrl+Z 撤销。\n"
+                "Keep them where they are, or let the assignment place them again (up to {n} "
+                "may move)? Undo with Ctrl+Z."
+            ).format(n=count)
+        )
+        keep = box.addButton(
+            self.tr("保留 Keep the {n} placements").format(n=count),
+            QMessageBox.ButtonRole.AcceptRole,
+        )
+        move = box.addButton(
+            self.tr("重新安排 Let {n} move").format(n=count), QMessageBox.ButtonRole.DestructiveRole
+        )
+        box.addButton(self.tr("取消 Cancel"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        clicked = box.clickedButton()
+        return False if clicked is keep else True if clicked is move else None
+
     def start_assignment(self) -> None:
+        with self.ctx.db.session() as session:
+            locked = locked_placements(session)
+        move_locked = False
+        if locked:
+            answer = self.ask_about_locked(locked)
+            if answer is None:
+                self.say(self.tr("Assignment not run; nothing changed."))
+                return
+            move_locked = answer
         self.assign_button.setEnabled(False)
         self.say(self.tr("Assigning booths…"))
         (
-            self.ctx.tasks.op(run_assignment, self.ctx, self.time_limit.value())
+            self.ctx.tasks.op(
+                run_assignment, self.ctx, self.time_limit.value(), move_locked=move_locked
+            )
             .writes()
             .with_progress(self.tr("Assigning booths 正在分配展位…"), self)
             .on_success(self._assigned)
@@ -596,10 +731,13 @@ class BoothsPage(QWidget):
             .run()
         )
 
-    def _assigned(self, result: AssignmentResult) -> None:
+    def _assigned(self, run: AssignmentRun) -> None:
         self.assign_button.setEnabled(True)
+        result = run.result
         self.last_result = result
-        self.undo_stack.clear()
+        self.undo_stack.push(
+            PlanEditCommand(self, self.tr("Assigned booths"), run.before, run.after)
+        )
         self.side_tabs.setCurrentWidget(self.legend_tab)
         self.reload()
         self.result_label.setText(

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from expo.models import BoothKind
 from expo.services.hall_plans import BoothInfo
+from ui.widgets.combo_search import make_type_searchable
 
 KIND_LABELS = {
     BoothKind.STANDARD: "标准 standard 3 x 3",
@@ -63,6 +64,7 @@ class BoothPropertiesPanel(QWidget):
         self.code.setMaxLength(16)
         self.code.setPlaceholderText("A-12")
         self.kind = QComboBox()
+        make_type_searchable(self.kind)  # pinyin, initials or any word picks an item
         for kind, label in KIND_LABELS.items():
             self.kind.addItem(self.tr(label), kind)
         self.flags: dict[str, QCheckBox] = {}
@@ -152,7 +154,9 @@ class BoothPropertiesPanel(QWidget):
             return
         heading = self.tr("Booth %1 · hall %2 · %3 m²").replace("%1", booth.code)
         heading = heading.replace("%2", booth.hall_code)
-        heading = heading.replace("%3", f"{booth.width_m:g} x {booth.depth_m:g}")
+        heading = heading.replace(
+            "%3", f"{booth.width_m:g} × {booth.depth_m:g} m = {booth.width_m * booth.depth_m:g}"
+        )
         if booth.factory_name:
             heading += f"\n{booth.factory_name}"
         self.heading.setText(heading)

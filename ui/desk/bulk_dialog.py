@@ -34,6 +34,7 @@ from expo.services.badges import BadgeSelection, BadgeSort, import_batch_choices
 from expo.text.labels import visitor_type_label
 from ui.context import AppContext
 from ui.ops import Op
+from ui.widgets.combo_search import make_type_searchable
 
 
 class BulkBadgesDialog(QDialog):
@@ -45,6 +46,7 @@ class BulkBadgesDialog(QDialog):
         self.last_result: BulkBadgeResult | CodeExportResult | None = None
 
         self.type_combo = QComboBox()
+        make_type_searchable(self.type_combo)  # pinyin, initials or any word picks an item
         self.type_combo.addItem(self.tr("全部类型 All types"), None)
         for visitor_type in VisitorType:
             self.type_combo.addItem(visitor_type_label(visitor_type), visitor_type.value)

@@ -11,7 +11,9 @@ turns blue with name, company and the phone's last 4 digits; Enter checks in and
 cancels. The check-in service makes that difference, not this page.
 
 Keys: F2 print (configurable), F3 search, F4 walk-in, F8 undo the last check-in, Esc back to
-the scan field (and cancel a confirmation).
+the scan field. A scanner burst anywhere in the window (the search box, the walk-in form, a
+dialog) checks in too (``handle_scanner_burst``). The result panel goes back to "ready" after a
+few seconds (desk setting), so an old green answer is never taken for the next visitor's.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ import logging
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,6 +31,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QListWidget,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
     QVBoxLayout,
@@ -63,6 +66,7 @@ from ui.settings import (
     DESK_PRINT_KEY,
     DESK_PRINT_MODE,
     DESK_PRINTER,
+    DESK_RESULT_SECONDS,
     DESK_SCAN_GAP_MS,
     DESK_SOUND,
     PRINT_OFF,
@@ -115,6 +119,10 @@ class DeskPage(QWidget):
         self.scan.scanned.connect(self.handle_scan)
         self.scan.submitted_empty.connect(self.confirm_pending)
         self.result = ResultPanel()
+        # An answer stays readable for a few seconds, then the panel says "ready" again.
+        self.result_timer = QTimer(self)
+        self.result_timer.setSingleShot(True)
+        self.result_timer.timeout.connect(self._result_expired)
 
         self.undo_button = QPushButton(self.tr("撤销 Undo last check-in (F8)"))
         self.undo_button.setObjectName("deskUndo")
@@ -272,6 +280,11 @@ class DeskPage(QWidget):
         return self._event_name, self._zone
 
     # -- scanning and checking in
+    def handle_scanner_burst(self, payload: str) -> CheckInResult | None:
+        """A scan recognised by the window, wherever the focus was: check in as from the field."""
+        self.scan.clear()
+        return self.handle_scan(payload)
+
     def handle_scan(self, payload: str) -> CheckInResult | None:
         """A scan (or a typed registration number ended with Enter)."""
         self._pending_payload = None  # a new scan replaces a question left on screen
@@ -369,6 +382,7 @@ class DeskPage(QWidget):
         self.last_result = result
         self.last_card = None
         self.result.show_result(result, zone)
+        self._hold_result()
         self.sound.play(result.status)
         self._undo_id = result.check_in_id
         if result.status is CheckInStatus.OK:
@@ -398,9 +412,20 @@ class DeskPage(QWidget):
             self._entries_changed(-1)
         self.undo_button.setEnabled(False)
         self.result.show_undone(undone)
+        self._hold_result()
         self._status(self.tr("Check-in of {name} undone.").format(name=undone.visitor.name))
         self._refresh_recent()
         self.focus_scan()
+
+    def _hold_result(self) -> None:
+        seconds = self.ctx.settings.get(DESK_RESULT_SECONDS)
+        if seconds > 0:
+            self.result_timer.start(int(seconds * 1000))
+        else:
+            self.result_timer.stop()
+
+    def _result_expired(self) -> None:
+        self.result.show_idle()
 
     # -- printing
     def _print_mode(self) -> str:
@@ -474,10 +499,43 @@ class DeskPage(QWidget):
         self._status(self.tr("Badge saved as {path}.").format(path=path))
         return path
 
+    def confirm_reissue(self, name: str) -> bool:
+        """Ask before a badge is revoked: it cannot be taken back."""
+        box = QMessageBox(self)
+        box.setObjectName("confirmReissue")
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("补办胸卡 Reissue a lost badge"))
+        box.setText(
+            self.tr("为 {name} 补办新胸卡？ Reissue the badge of {name}?").format(name=name)
+        )
+        box.setInformativeText(
+            self.tr(
+                "旧胸卡的二维码将立即在所有签到台和展位作废（扫码显示“已作废”），并生成新码"
+                "{printing}。此操作不能撤销。\n"
+                "The old badge's code stops working at once at every desk and booth (a scan "
+                'shows "revoked"), and a new code is issued{printing_en}. This cannot be undone.'
+            ).format(
+                printing="并打印" if self._print_mode() != PRINT_OFF else "",
+                printing_en=" and printed" if self._print_mode() != PRINT_OFF else "",
+            )
+        )
+        reissue = box.addButton(
+            self.tr("作废并补办 Revoke and reissue"), QMessageBox.ButtonRole.DestructiveRole
+        )
+        keep = box.addButton(self.tr("取消 Keep the old badge"), QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.exec()
+        return box.clickedButton() is reissue
+
     def reissue_current(self) -> bool:
-        """A lost badge: the old code stops working everywhere; the new badge prints now."""
+        """A lost badge, once confirmed: the old code stops working everywhere; the new badge
+        prints now."""
         result = self.last_result
         if result is None or result.visitor is None:
+            return False
+        if not self.confirm_reissue(result.visitor.name):
+            self._status(self.tr("Nothing changed: the old badge still works."))
+            self.focus_scan()
             return False
         with self.ctx.write(StationKind.DESK) as session:
             reissue_badge(session, result.visitor.id)
@@ -548,6 +606,16 @@ class DeskPage(QWidget):
             )
         )
         self.settings_button.setToolTip(printer)
+
+    def unsaved_work(self) -> list[str]:
+        """A walk-in typed in but not saved (the main window asks before closing)."""
+        if self.walkin.has_unsaved_input():
+            return [
+                self.tr("签到台现场登记 A walk-in at the desk: {name}").format(
+                    name=self.walkin.name_edit.text().strip() or "…"
+                )
+            ]
+        return []
 
     # -- side panel
     def show_search(self) -> None:

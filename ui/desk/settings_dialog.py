@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QKeySequenceEdit,
     QLabel,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -29,6 +30,7 @@ from ui.settings import (
     DESK_PRINT_KEY,
     DESK_PRINT_MODE,
     DESK_PRINTER,
+    DESK_RESULT_SECONDS,
     PRINT_OFF,
     PRINT_ON_CHECK_IN,
     PRINT_ON_KEY,
@@ -96,6 +98,12 @@ class DeskSettingsDialog(QDialog):
         self.layout_combo.setCurrentIndex(
             max(0, self.layout_combo.findData(settings.get(DESK_BADGE_LAYOUT)))
         )
+        self.result_seconds = QSpinBox()
+        self.result_seconds.setObjectName("deskSettingsResultSeconds")
+        self.result_seconds.setRange(0, 120)
+        self.result_seconds.setSpecialValueText(self.tr("一直显示 stays"))
+        self.result_seconds.setSuffix(self.tr(" 秒 s"))
+        self.result_seconds.setValue(round(settings.get(DESK_RESULT_SECONDS)))
         self.printer_button = QPushButton()
         self.printer_button.setObjectName("deskSettingsPrinter")
         self.printer_button.clicked.connect(self.choose_printer)
@@ -110,6 +118,7 @@ class DeskSettingsDialog(QDialog):
         form.addRow(self.tr("打印键 Print key"), self.key_edit)
         form.addRow(self.tr("版式 Layout"), self.layout_combo)
         form.addRow(self.tr("打印机 Printer"), self.printer_button)
+        form.addRow(self.tr("结果显示 Result shown for"), self.result_seconds)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -126,7 +135,8 @@ class DeskSettingsDialog(QDialog):
 
     def choose_printer(self) -> None:
         if self.printer.choose(self):
-            self.settings.set(DESK_PRINTER, self.printer.printer.printerName())
+            # A printer's name, or pdf:<file> for "Print to File (PDF)".
+            self.settings.set(DESK_PRINTER, self.printer.setting_value())
         self._show_printer()
 
     def _show_printer(self) -> None:
@@ -146,5 +156,6 @@ class DeskSettingsDialog(QDialog):
             DESK_PRINT_KEY, self.print_key().toString(QKeySequence.SequenceFormat.PortableText)
         )
         self.settings.set(DESK_BADGE_LAYOUT, str(self.layout_combo.currentData()))
+        self.settings.set(DESK_RESULT_SECONDS, float(self.result_seconds.value()))
         self.settings.sync()
         super().accept()

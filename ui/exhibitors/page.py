@@ -39,6 +39,7 @@ from expo.services.events import list_categories
 from expo.services.factories import FactorySummary, get_factory, list_factories
 from ui.context import AppContext
 from ui.exhibitors.models import CatalogueTableModel, FactoryTableModel
+from ui.widgets.combo_search import make_type_searchable
 from ui.widgets.factory_files import ask_xlsx_path, export_factory_file, show_status
 
 PHOTO_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.bmp)"
@@ -80,6 +81,7 @@ class ExhibitorsPage(QWidget):
         self.top100_only = QCheckBox(self.tr("TOP100"))
         self.top100_only.setToolTip(self.tr("只看宝藏工厂 TOP100 factories only"))
         self.category_filter = QComboBox()
+        make_type_searchable(self.category_filter)  # pinyin, initials or any word picks an item
         self.category_filter.addItem(self.tr("全部类目 All categories"), "")
         for code, zh, en, _ in self.categories:
             self.category_filter.addItem(f"{zh} {en}", code)

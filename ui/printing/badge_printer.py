@@ -40,11 +40,22 @@ def page_layout(layout: BadgeLayout | str) -> QPageLayout:
     )
 
 
+# How the desk setting names "Print to File (PDF)" chosen in the print dialog: pdf:<file>.
+PDF_PREFIX = "pdf:"
+
+
 class BadgePrinter:
-    """Prints badge cards; ``output_pdf`` sends the same painting to a PDF file instead."""
+    """Prints badge cards; ``output_pdf`` sends the same painting to a PDF file instead.
+
+    ``printer_name`` is the desk setting: a printer's name, or ``pdf:<file>`` when the desk chose
+    "Print to File (PDF)" in the print dialog.
+    """
 
     def __init__(self, printer_name: str = "", *, output_pdf: Path | None = None) -> None:
         self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        if output_pdf is None and printer_name.startswith(PDF_PREFIX):
+            output_pdf = Path(printer_name[len(PDF_PREFIX) :])
+            printer_name = ""
         self.output_pdf = output_pdf
         if output_pdf is not None:
             self.printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
@@ -53,11 +64,23 @@ class BadgePrinter:
             self.printer.setPrinterName(printer_name)
         self.printer.setFullPage(True)
 
+    def _pdf_file(self) -> str:
+        """The file "Print to File (PDF)" writes to, if that is what was chosen."""
+        if self.printer.outputFormat() == QPrinter.OutputFormat.PdfFormat:
+            return self.printer.outputFileName()
+        return ""
+
     @property
     def printer_name(self) -> str:
-        if self.output_pdf is not None:
-            return str(self.output_pdf)
+        pdf = self._pdf_file()
+        if pdf:
+            return pdf
         return self.printer.printerName() or QPrinterInfo.defaultPrinterName()
+
+    def setting_value(self) -> str:
+        """What the desk setting stores for the chosen printer (``pdf:<file>`` for a PDF)."""
+        pdf = self._pdf_file()
+        return f"{PDF_PREFIX}{pdf}" if pdf else self.printer.printerName()
 
     def describe(self) -> str:
         return self.printer_name or "no printer"
@@ -74,7 +97,7 @@ class BadgePrinter:
         """Print the badges (several to a page in the A4 layout); returns how many."""
         if not cards:
             return 0
-        if self.output_pdf is None and not self.printer_name:
+        if not self._pdf_file() and not self.printer_name:
             raise PrintFailed(
                 "No printer is set up. Choose the badge printer (the desk's Settings… button), "
                 "or save the badge as a PDF."

@@ -32,6 +32,7 @@ from expo.importing.columns import FIELD_LABELS, Field
 from expo.importing.reader import DamagedRows
 from expo.importing.records import Rejection, parse_row
 from expo.progress import Progress
+from expo.services.registry import find_likely_duplicates
 from expo.services.visitor_import import (
     ImportReport,
     PreparedImport,
@@ -48,6 +49,7 @@ PREVIEW_ROWS = 8
 IGNORE = "— 不导入 ignore —"
 _REJECTED = QColor("#fde2e1")
 _ACCEPTED = QColor("#e6f4ea")
+_MERGED = QColor("#fff4e0")
 
 
 def read_for_preview(
@@ -240,16 +242,21 @@ class ImportDialog(QDialog):
             return
         self.prepared = self.prepared.with_mapping(self.mapping())
         columns = {field: index for index, field in self.prepared.mapping.items()}
+        earlier: dict[str, int] = {}  # phone or WeChat -> the preview row that had it first
         for offset, row in enumerate(self.prepared.preview_rows(PREVIEW_ROWS)):
             parsed = parse_row(row, columns) if columns else Rejection(row.number, "no columns")
             if isinstance(parsed, Rejection):
                 text, colour = f"✗ {parsed.reason}", _REJECTED
             else:
                 contact = mask_phone(parsed.phone) or f"WeChat {parsed.wechat}"
-                text = f"✓ {parsed.name}  {contact}  {visitor_type_label(parsed.visitor_type)}"
+                who = f"{parsed.name}  {contact}  {visitor_type_label(parsed.visitor_type)}"
+                merges_into = self._merges_into(parsed.phone, parsed.wechat, earlier, row.number)
+                if merges_into is not None:
+                    text, colour = f"↻ {who}  — {merges_into}", _MERGED
+                else:
+                    text, colour = f"✓ {who}", _ACCEPTED
                 if parsed.warnings:
                     text += f"  ({'; '.join(parsed.warnings)})"
-                colour = _ACCEPTED
             item = QTableWidgetItem(text)
             item.setBackground(QBrush(colour))
             self.table.setItem(offset + 2, 0, item)
@@ -263,6 +270,24 @@ class ImportDialog(QDialog):
             ready = True
         self.check_button.setEnabled(ready)
         self.import_button.setEnabled(ready)
+
+    def _merges_into(
+        self, phone: str | None, wechat: str | None, earlier: dict[str, int], row: int
+    ) -> str | None:
+        """Why a preview row is not a new visitor: someone registered, or an earlier row,
+        has its phone or WeChat id (the import merges them); None when it is new."""
+        with self.ctx.db.session() as session:
+            registered = find_likely_duplicates(session, phone, wechat)
+        if registered:
+            hit = registered[0]
+            return self.tr("合并 merges into #{id} {name}").format(id=hit.id, name=hit.name)
+        keys = [key for key in (phone, wechat and f"wx:{wechat}") if key]
+        first = next((earlier[key] for key in keys if key in earlier), None)
+        for key in keys:
+            earlier.setdefault(key, row)
+        if first is not None:
+            return self.tr("合并 merges with row {row}").format(row=first)
+        return None
 
     def result_text(self, preview_row: int) -> str:
         """The Result cell of a preview row (0 is the first data row)."""

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -30,10 +30,18 @@ from PySide6.QtWidgets import (
 
 from expo.services.registry import search_visitors, visitor_hits
 from expo.services.visitor_export import ExportResult, export_visitors
-from expo.services.visitor_list import VisitorRow, VisitorSort, visitor_ids, visitor_rows
+from expo.services.visitor_list import (
+    VisitorFilter,
+    VisitorRow,
+    VisitorSort,
+    visitor_ids,
+    visitor_rows,
+)
 from ui.context import AppContext
+from ui.visitors.filters import VisitorFilterBar
 from ui.visitors.import_dialog import ImportDialog
 from ui.visitors.table_model import VisitorTableModel
+from ui.visitors.visitor_dialog import VisitorDialog
 from ui.visitors.walkin_form import WalkInForm
 from ui.widgets.refresh import RefreshOnChange
 
@@ -56,7 +64,26 @@ class WalkInDialog(QDialog):
         self.form = WalkInForm(ctx, self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.form)
-        self.resize(560, 360)
+        self.resize(560, 460)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._may_close():
+            super().closeEvent(event)
+        else:
+            event.ignore()
+
+    def reject(self) -> None:
+        if self._may_close():
+            super().reject()
+
+    def _may_close(self) -> bool:
+        """Closing with a walk-in typed and not saved asks first."""
+        if not self.form.has_unsaved_input():
+            return True
+        from ui.main_window import confirm_discard
+
+        name = self.form.name_edit.text().strip() or "…"
+        return confirm_discard(self, [self.tr("现场登记 A walk-in: {name}").format(name=name)])
 
 
 class VisitorsPage(QWidget):
@@ -83,7 +110,7 @@ class VisitorsPage(QWidget):
         vertical.hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in enumerate((70, 110, 260, 120, 120, 80, 130, 90)):
+        for column, width in enumerate((70, 110, 250, 120, 120, 80, 130, 90, 90)):
             header.resizeSection(column, width)
         header.setStretchLastSection(True)
 
@@ -143,13 +170,15 @@ class VisitorsPage(QWidget):
         self._shown_once = False
         # A walk-in at the desk, an import, an edit: the list follows while it is on screen.
         self.follows_changes = RefreshOnChange(ctx, self, ("visitor",), self.refresh)
+        self._build_visitor_tools(layout)
 
     # -- data
     def _fetch_ids(self, sort: VisitorSort, descending: bool) -> list[int]:
         """Runs on a worker thread (its own session); the hits are read once, at the start."""
         hits = self._hit_ids
+        wanted_filter = self._wanted()
         with self.ctx.db.session() as session:
-            ordered = visitor_ids(session, sort, descending)
+            ordered = visitor_ids(session, sort, descending, wanted_filter)
         if hits is None:
             return ordered
         wanted = set(hits)
@@ -165,6 +194,34 @@ class VisitorsPage(QWidget):
             self.ctx.tasks.report_error(exc)
 
         self.ctx.tasks.op(job).owned_by(self).on_success(deliver).on_failure(failed).run()
+
+    # -- filters, opening a visitor, scans (fixing visitors at a desk)
+    def _build_visitor_tools(self, layout: QVBoxLayout) -> None:
+        self.filters = VisitorFilterBar()
+        self.filters.setObjectName("visitorFilters")
+        self.filters.changed.connect(lambda _filter: self.model.reload())
+        layout.insertWidget(layout.indexOf(self.table), self.filters)
+        # A double-click (or Enter) on a row: "activated" covers both, once.
+        self.table.activated.connect(
+            lambda index: self.open_visitor(self.model.visitor_id(index.row()))
+        )
+
+    def _wanted(self) -> VisitorFilter | None:
+        """The filters' choice (None while the page is being built: the first sort)."""
+        filters: VisitorFilterBar | None = getattr(self, "filters", None)
+        return filters.current() if filters is not None else None
+
+    def open_visitor(self, visitor_id: int) -> VisitorDialog:
+        """The visitor's dialog: edit, history, print, reissue (non-blocking)."""
+        dialog = VisitorDialog(self.ctx, visitor_id, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saved.connect(lambda _id: self.model.reload_rows())
+        dialog.show()
+        return dialog
+
+    def handle_scanner_burst(self, payload: str) -> None:
+        """A badge scanned on this page: show that visitor."""
+        self.set_search(payload)
 
     def _fetch_rows(self, ids: Sequence[int]) -> list[VisitorRow]:
         with self.ctx.db.session() as session:

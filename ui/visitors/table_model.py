@@ -43,6 +43,7 @@ class VisitorTableModel(QAbstractTableModel):
         ("城市 City", VisitorSort.CITY, lambda r: r.city or ""),
         ("登记号 Reg. no.", VisitorSort.REGISTRATION_NO, lambda r: r.registration_no or ""),
         ("来源 Source", VisitorSort.REGISTERED_AT, lambda r: SOURCE_LABELS[r.source][0]),
+        ("签到 Checked in", VisitorSort.CHECKED_IN, lambda r: "✓ 已签到" if r.checked_in else ""),
     )
 
     def __init__(
@@ -138,6 +139,14 @@ class VisitorTableModel(QAbstractTableModel):
         self._ids = ids
         self._pages.clear()
         self.layoutChanged.emit()
+
+    def reload_rows(self) -> None:
+        """Read the shown rows again (a visitor was edited); the ids and order stay."""
+        self._pages.clear()
+        if self._ids:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._ids) - 1, len(self.COLUMNS) - 1)
+            )
 
     def visitor_id(self, row: int) -> int:
         return self._ids[row]

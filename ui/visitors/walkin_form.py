@@ -1,6 +1,8 @@
 """The walk-in form: register a visitor at the desk with the keyboard only, in seconds.
 
-Tab goes name → phone → company → type → WeChat; Enter saves from any field. When the phone or
+Tab goes name → phone → company → type → WeChat → consent; Enter saves from any field. Consent
+to share contact details with exhibitors is asked in words the visitor agrees to (Chinese and
+English), off until the visitor says yes. When the phone or
 WeChat id belongs to someone already registered, the form says so as soon as the number is
 complete (or the field is left) and again on Enter, and offers that visitor (Enter) or saving a
 new one anyway (Ctrl+Enter).
@@ -12,6 +14,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -35,6 +38,14 @@ from expo.services.registry import (
 from expo.text.labels import VISITOR_TYPE_LABELS
 from expo.text.phones import normalise_phone
 from ui.context import AppContext
+from ui.widgets.combo_search import make_type_searchable
+
+# What the visitor agrees to, read out or shown to them; the box stays unticked unless they do.
+CONSENT_TEXT = (
+    "我同意：本届展会的参展工厂扫描我的胸卡后，可看到我的手机号和微信号，用于与我联系。\n"
+    "I agree that factories exhibiting at this fair may see my mobile number and WeChat id "
+    "when they scan my badge, to contact me."
+)
 
 
 class WalkInForm(QWidget):
@@ -62,6 +73,19 @@ class WalkInForm(QWidget):
         self.wechat_edit = QLineEdit()
         self.wechat_edit.setObjectName("walkinWechat")
         self.wechat_edit.setPlaceholderText(self.tr("微信号 WeChat id (optional)"))
+        make_type_searchable(self.type_combo)
+        self.consent_box = QCheckBox(self.tr("同意 I agree"))
+        self.consent_box.setObjectName("walkinConsent")
+        self.consent_box.setChecked(False)
+        self.consent_box.setToolTip(
+            self.tr("Ask the visitor; tick only if they agree. 仅在观众同意时勾选。")
+        )
+        # Right under the phone: an error about the number shows where the number is typed.
+        self.phone_error = QLabel()
+        self.phone_error.setObjectName("walkinPhoneError")
+        self.phone_error.setWordWrap(True)
+        self.phone_error.setStyleSheet("color: #c0392b;")
+        self.phone_error.hide()
         self.save_button = QPushButton(self.tr("保存 Save (Enter)"))
         self.save_button.setObjectName("walkinSave")
         self.save_button.clicked.connect(lambda: self.save())
@@ -86,19 +110,26 @@ class WalkInForm(QWidget):
         self.save_anyway_button.clicked.connect(lambda: self.save(force=True))
         panel_layout = QVBoxLayout(self.duplicate_panel)
         panel_layout.addWidget(self.duplicate_label)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.use_existing_button)
-        buttons.addWidget(self.save_anyway_button)
-        buttons.addStretch(1)
-        panel_layout.addLayout(buttons)
+        # One above the other: side by side they are cut off in the desk's side panel at 1280.
+        panel_layout.addWidget(self.use_existing_button)
+        panel_layout.addWidget(self.save_anyway_button)
         self.duplicate_panel.hide()
 
         form = QFormLayout()
         form.addRow(self.tr("姓名 Name *"), self.name_edit)
         form.addRow(self.tr("手机 Phone *"), self.phone_edit)
+        form.addRow("", self.phone_error)
         form.addRow(self.tr("公司 Company"), self.company_edit)
         form.addRow(self.tr("类型 Type"), self.type_combo)
         form.addRow(self.tr("微信 WeChat"), self.wechat_edit)
+        consent_text = QLabel(self.tr(CONSENT_TEXT))
+        consent_text.setWordWrap(True)
+        consent_text.setObjectName("walkinConsentText")
+        consent_text.setBuddy(self.consent_box)
+        consent_row = QVBoxLayout()
+        consent_row.addWidget(consent_text)
+        consent_row.addWidget(self.consent_box)
+        form.addRow(self.tr("授权 Consent"), consent_row)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(self.duplicate_panel)
@@ -106,6 +137,7 @@ class WalkInForm(QWidget):
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.save_button)
         layout.addLayout(bottom)
+        layout.addStretch(1)  # the form stays together at the top of a tall side panel
 
         order = [
             self.name_edit,
@@ -113,6 +145,7 @@ class WalkInForm(QWidget):
             self.company_edit,
             self.type_combo,
             self.wechat_edit,
+            self.consent_box,
             self.save_button,
         ]
         for first, second in zip(order, order[1:], strict=False):
@@ -135,6 +168,7 @@ class WalkInForm(QWidget):
             company=self.company_edit.text(),
             visitor_type=VisitorType(self.type_combo.currentData()),
             wechat=self.wechat_edit.text(),
+            consent_share=self.consent_box.isChecked(),
         )
         try:
             with self.ctx.write(StationKind.DESK) as session:
@@ -156,6 +190,13 @@ class WalkInForm(QWidget):
         )
         self.saved.emit(hit.id)
         return hit.id
+
+    def has_unsaved_input(self) -> bool:
+        """Has something been typed that is not saved yet?"""
+        return any(
+            edit.text().strip()
+            for edit in (self.name_edit, self.phone_edit, self.company_edit, self.wechat_edit)
+        )
 
     def check_duplicates(self) -> VisitorHit | None:
         """Show the already registered visitor with this phone or WeChat id, if any."""
@@ -193,9 +234,11 @@ class WalkInForm(QWidget):
         for edit in (self.name_edit, self.phone_edit, self.company_edit, self.wechat_edit):
             edit.clear()
         self.type_combo.setCurrentIndex(self.type_combo.findData(VisitorType.OTHER.value))
+        self.consent_box.setChecked(False)
         self._duplicate = None
         self.duplicate_panel.hide()
         self.message.clear()
+        self.phone_error.hide()
         self.name_edit.setFocus()
 
     # -- display
@@ -211,13 +254,19 @@ class WalkInForm(QWidget):
         self.duplicate_panel.show()
 
     def _show_error(self, text: str) -> None:
-        self._show_message(text, error=True)
         lowered = text.lower()
+        self.phone_error.hide()
         if "name" in lowered:
+            self._show_message(text, error=True)
             self.name_edit.setFocus()
         elif "phone" in lowered or "wechat" in lowered:
+            self.message.clear()
+            self.phone_error.setText(text)
+            self.phone_error.show()
             self.phone_edit.setFocus()
             self.phone_edit.selectAll()
+        else:
+            self._show_message(text, error=True)
 
     def _show_message(self, text: str, *, error: bool) -> None:
         self.message.setStyleSheet("color: #c0392b;" if error else "color: #2e7d32;")

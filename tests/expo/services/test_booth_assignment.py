@@ -215,3 +215,38 @@ def test_pdf_and_xlsx_show_the_assignment(demo_db, tmp_path: Path, artifacts_dir
         ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(out)], check=True
     )
     assert Path(f"{out}-1.png").exists()
+
+
+def test_entrance_labels_stay_clear_of_the_legend_and_the_title(empty_db, tmp_path: Path) -> None:
+    import re
+
+    from expo.services.hall_plans import create_hall
+
+    require_tool("pdftotext", "poppler-utils")
+    pdf = tmp_path / "plan.pdf"
+    with empty_db.write(OFFICE) as session:
+        # A deep hall fills the page's height: entrances on its front and back walls.
+        create_hall(session, "A", "一号馆", 60, 120, entrances=[[30, 0], [30, 120]])
+    with empty_db.session() as session:
+        export_plan_pdf(session, pdf)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", str(pdf), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    words = [
+        (word, float(y_min), float(y_max))
+        for y_min, y_max, word in re.findall(
+            r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>',
+            html,
+        )
+    ]
+    entrances = [w for w in words if w[0] == "Entrance"]
+    # The legend's band: 64 pt above the 36 pt bottom margin (whatever rows it holds).
+    page_height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', html).group(1))
+    legend_top = page_height - 36 - 64
+    title_bottom = max(y_max for word, _, y_max in words[:3])
+    assert len(entrances) == 2
+    for _word, y_min, y_max in entrances:
+        assert y_max < legend_top and y_min > title_bottom

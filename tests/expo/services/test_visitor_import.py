@@ -342,3 +342,25 @@ def test_the_import_runs_the_same_on_postgresql(pg_db: EventDatabase, tmp_path: 
         assert [h.name for h in search_visitors(session, "zw")] == ["张伟"]
         assert [h.name for h in search_visitors(session, "小商品")] == ["张伟"]
         assert [h.name for h in search_visitors(session, "8000")] == ["张伟"]
+
+
+def test_the_summary_counts_in_words_that_agree_with_the_number() -> None:
+    from expo.services.visitor_import import Difference, ImportReport
+
+    def report(differences: int) -> ImportReport:
+        return ImportReport(
+            "a.csv",
+            "csv",
+            1,
+            1,
+            0,
+            [],
+            [Difference(3, 1, "company", "甲", "乙")] * differences,
+            [],
+            0,
+            None,
+            {},
+        )
+
+    assert "1 difference kept the existing value:" in report(1).summary()
+    assert "2 differences kept the existing value:" in report(2).summary()
