@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expo.models.base import Base, SyncedMixin
@@ -29,6 +29,8 @@ class ImportBatch(SyncedMixin, Base):
 
 class Visitor(SyncedMixin, Base):
     __tablename__ = "visitor"
+    # Pre-registered against walk-ins, by type: the dashboard's mix, counted from the index.
+    __table_args__ = (Index("ix_visitor_source_type", "source", "visitor_type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), index=True)

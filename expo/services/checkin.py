@@ -25,6 +25,7 @@ from expo.models.base import table_of
 from expo.models.types import utcnow
 from expo.services.badges import BadgeStatus, FoundBy, issue_badge, resolve_badge
 from expo.services.events import StationRef
+from expo.services.refused_scans import record_refused_scan
 
 
 class CheckInStatus(StrEnum):
@@ -166,14 +167,17 @@ def check_in(session: Session, payload: str, station: StationRef) -> CheckInResu
     lookup = resolve_badge(session, payload)
     if lookup.status in (BadgeStatus.INVALID, BadgeStatus.UNKNOWN):
         status = CheckInStatus(lookup.status.value)
+        record_refused_scan(session, station.name, status.value, payload)
         return CheckInResult(status, None, None, None, _MESSAGES[status], found_by=lookup.found_by)
     assert lookup.visitor_id is not None
     visitor = _card(session, lookup.visitor_id)
     if visitor is None:
+        record_refused_scan(session, station.name, CheckInStatus.UNKNOWN.value, payload)
         return CheckInResult(
             CheckInStatus.UNKNOWN, None, None, None, _MESSAGES[CheckInStatus.UNKNOWN]
         )
     if lookup.status is BadgeStatus.REVOKED:
+        record_refused_scan(session, station.name, "revoked", payload, visitor.id)
         return CheckInResult(
             CheckInStatus.REVOKED,
             visitor,
