@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "expo.cli.factories",
     "expo.cli.catalogue",
     "expo.cli.inquiries",
+    "expo.cli.report",
 )
 
 EXIT_ERROR = 1

@@ -44,6 +44,8 @@ class Styles:
         self.cell = ParagraphStyle(
             "cell", fontName=font, fontSize=8, leading=10, wordWrap="CJK", alignment=TA_LEFT
         )
+        # Headers wrap between words only: "签到台 Desk" never splits inside "Desk".
+        self.head = ParagraphStyle("head", fontName=font, fontSize=8, leading=10)
         self.font = font
 
 
@@ -69,7 +71,7 @@ def table_flowable(
     col_widths: list[float] | None = None,
     header_color: str = "#EEF1F4",
 ) -> Table:
-    data: list[list[Any]] = [[Paragraph(escape(h), styles.cell) for h in table.headers]]
+    data: list[list[Any]] = [[Paragraph(escape(h), styles.head) for h in table.headers]]
     data += [[_cell(value, styles.cell) for value in row] for row in table.rows]
     if len(data) == 1:
         data.append(["无数据 no data"] + [""] * (len(table.headers) - 1))
@@ -131,6 +133,8 @@ def write_pdf(
             bottomMargin=MARGIN,
             title=title,
             author="Expo Desk",
+            # Every page starts in the embedded font: no unembedded Helvetica in the file.
+            initialFontName=register_pdf_font(),
         )
         footer = on_page or _page_number
         document.build(story, onFirstPage=footer, onLaterPages=footer)

@@ -391,7 +391,7 @@ def type_mix(session: Session, window: ReportWindow) -> list[TypeMix]:
     return [TypeMix(t, registered.get(t, 0), arrived.get(t, 0)) for t in VisitorType]
 
 
-def _factory_places(session: Session) -> dict[int, tuple[str, str, str]]:
+def factory_places(session: Session) -> dict[int, tuple[str, str, str]]:
     """factory -> (hall code, hall name, booth code) of its first booth."""
     rows = session.execute(
         select(Booth.factory_id, Hall.code, Hall.name, Booth.code)
@@ -424,7 +424,7 @@ def inquiry_figures(session: Session, window: ReportWindow) -> InquiryFigures:
         .tuples()
         .all()
     )
-    places = _factory_places(session)
+    places = factory_places(session)
     factories = []
     for factory_id, name, top100 in session.execute(
         select(Factory.id, Factory.name_zh, Factory.is_top100)

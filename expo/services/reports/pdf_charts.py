@@ -38,6 +38,7 @@ def chart_drawing(spec: ChartSpec, width: float, height: float) -> Drawing:
     """The chart in a ``width`` x ``height`` point drawing."""
     font = register_pdf_font()
     drawing = Drawing(width, height)
+    drawing.initialFontName = font  # the renderer's starting font: no unembedded Helvetica
     drawing.add(String(0, height - 12, spec.title, fontName=font, fontSize=10))
     legend_y = height - 26
     x = 0.0

@@ -14,11 +14,6 @@ from expo.services.reports.window import day_window, fair_days, report_window
 from tests.report_fair import DAY, EVE, EXPECTED, ZONE, ReportFair, build_report_fair, local
 
 
-@pytest.fixture
-def report_fair(empty_db) -> ReportFair:
-    return build_report_fair(empty_db)
-
-
 def _figures(db, day=DAY, reference=None):  # noqa: ANN001, ANN202
     with db.session() as session:
         return dashboard_figures(
@@ -26,8 +21,8 @@ def _figures(db, day=DAY, reference=None):  # noqa: ANN001, ANN202
         )
 
 
-def test_arrivals_of_the_day_are_counted_as_by_hand(empty_db, report_fair) -> None:
-    figures = _figures(empty_db)
+def test_arrivals_of_the_day_are_counted_as_by_hand(report_db, report_fair) -> None:
+    figures = _figures(report_db)
     arrivals = dataclasses.asdict(figures.arrivals)
     assert {key: arrivals[key] for key in arrivals} == {
         key: value for key, value in EXPECTED.items() if key in arrivals
@@ -35,22 +30,22 @@ def test_arrivals_of_the_day_are_counted_as_by_hand(empty_db, report_fair) -> No
     assert figures.refused == EXPECTED["refused"]
 
 
-def test_a_check_in_at_local_midnight_belongs_to_the_new_day(empty_db, report_fair) -> None:
+def test_a_check_in_at_local_midnight_belongs_to_the_new_day(report_db, report_fair) -> None:
     # C came at 00:00:00 local on DAY (16:00 UTC the day before); B at 23:59:30 on the eve.
-    eve = _figures(empty_db, EVE)
+    eve = _figures(report_db, EVE)
     assert eve.arrivals.first_entries == 1  # B only
     assert eve.arrivals_per_bucket == {95: (1, 0)}  # 23:45-24:00 local
-    day = _figures(empty_db)
+    day = _figures(report_db)
     assert day.arrivals_per_bucket[0] == (1, 0)  # C in 00:00-00:15
-    rows = _rows(empty_db, DrillKind.ARRIVALS_BUCKET, "0")
+    rows = _rows(report_db, DrillKind.ARRIVALS_BUCKET, "0")
     assert [row[1] for row in rows.rows] == ["陈晨"]
     assert rows.rows[0][0] == "12-18 00:00:00"
-    with empty_db.session() as session:
+    with report_db.session() as session:
         assert fair_days(session) == [EVE, DAY]
 
 
-def test_arrivals_per_quarter_hour_and_per_desk(empty_db, report_fair) -> None:
-    figures = _figures(empty_db)
+def test_arrivals_per_quarter_hour_and_per_desk(report_db, report_fair) -> None:
+    figures = _figures(report_db)
     # 09:00-09:15: A, H, I first entries and B again; 09:15-09:30: E (F was undone); 14:00: A.
     assert figures.arrivals_per_bucket == {0: (1, 0), 36: (3, 1), 37: (1, 0), 56: (0, 1)}
     assert figures.bucket_label(37) == "09:15"
@@ -71,15 +66,17 @@ def test_arrivals_per_quarter_hour_and_per_desk(empty_db, report_fair) -> None:
     assert desks["Desk 2"].median_gap_s is None and desks["Desk 2"].utilisation is None
 
 
-def test_a_desk_serving_flat_out_is_told_to_get_staff(empty_db, report_fair) -> None:
-    figures = _figures(empty_db, reference=local(DAY, "09:20:00"))
+def test_a_desk_serving_flat_out_is_told_to_get_staff(report_db, report_fair) -> None:
+    figures = _figures(report_db, reference=local(DAY, "09:20:00"))
     desk = next(desk for desk in figures.desks if desk.station == "Desk 1")
     busy = dataclasses.replace(desk, arrivals_per_min=1.1, utilisation=1.1 / 1.2)
     assert busy.advice.endswith("needs staff")
 
 
-def test_refused_scans_are_stored_by_desk_name_without_a_station_row(empty_db, report_fair) -> None:
-    with empty_db.session() as session:
+def test_refused_scans_are_stored_by_desk_name_without_a_station_row(
+    report_db, report_fair
+) -> None:
+    with report_db.session() as session:
         rows = session.execute(
             select(RefusedScan.station_name, RefusedScan.reason, RefusedScan.payload).order_by(
                 RefusedScan.at
@@ -93,15 +90,15 @@ def test_refused_scans_are_stored_by_desk_name_without_a_station_row(empty_db, r
     ]
     assert rows[0][2] == "EXPO1.notabadge"  # cleaned as the scanner path cleans it
     assert "Desk 3" not in stations
-    with empty_db.session() as session:
+    with report_db.session() as session:
         revoked = session.scalar(
             select(RefusedScan.visitor_id).where(RefusedScan.reason == "revoked")
         )
     assert revoked == report_fair.fair.lost_badge
 
 
-def test_visitor_type_mix_of_arrivals_against_registrations(empty_db, report_fair) -> None:
-    mix = {m.visitor_type: (m.registered, m.arrived) for m in _figures(empty_db).types}
+def test_visitor_type_mix_of_arrivals_against_registrations(report_db, report_fair) -> None:
+    mix = {m.visitor_type: (m.registered, m.arrived) for m in _figures(report_db).types}
     # Pre-registered: A F taobao; B C 张伟 livestreamer; D 李娜 small shop; 王芳 other; H; I.
     assert mix[VisitorType.TAOBAO] == (2, 1)
     assert mix[VisitorType.LIVESTREAMER] == (3, 2)
@@ -111,8 +108,8 @@ def test_visitor_type_mix_of_arrivals_against_registrations(empty_db, report_fai
     assert mix[VisitorType.CROSS_BORDER] == (1, 1)
 
 
-def test_inquiry_figures(empty_db, report_fair) -> None:
-    inquiries = _figures(empty_db).inquiries
+def test_inquiry_figures(report_db, report_fair) -> None:
+    inquiries = _figures(report_db).inquiries
     fair = report_fair.fair
     assert inquiries.total == 3
     assert inquiries.hot_leads == 1
@@ -129,11 +126,11 @@ def test_inquiry_figures(empty_db, report_fair) -> None:
     ]
     assert [(c.code, c.inquiries) for c in inquiries.categories] == [("camping", 3), ("pets", 1)]
     # The eve had no inquiries.
-    assert _figures(empty_db, EVE).inquiries.total == 0
+    assert _figures(report_db, EVE).inquiries.total == 0
 
 
-def test_the_whole_fair_counts_every_day(empty_db, report_fair) -> None:
-    with empty_db.session() as session:
+def test_the_whole_fair_counts_every_day(report_db, report_fair) -> None:
+    with report_db.session() as session:
         figures = dashboard_figures(session, report_window(session, None))
     assert figures.arrivals.first_entries == 6  # B on the eve and the five of DAY
     assert figures.refused["already"] == 2
@@ -144,28 +141,28 @@ def _rows(db, kind: str, key: str):  # noqa: ANN202, ANN001
         return rows_behind(session, day_window(ZONE, DAY), DrillTarget(kind, key))
 
 
-def test_the_rows_behind_a_bar_are_the_ones_it_counts(empty_db, report_fair) -> None:
-    bucket = _rows(empty_db, DrillKind.ARRIVALS_BUCKET, "36")
+def test_the_rows_behind_a_bar_are_the_ones_it_counts(report_db, report_fair) -> None:
+    bucket = _rows(report_db, DrillKind.ARRIVALS_BUCKET, "36")
     assert bucket.total == 4
     assert sorted(row[1] for row in bucket.rows) == sorted(["安然", "白雪", "黄河", "金鑫"])
-    desk = _rows(empty_db, DrillKind.DESK, "Desk 2")
+    desk = _rows(report_db, DrillKind.DESK, "Desk 2")
     assert [row[1] for row in desk.rows] == ["陈晨", "易峰", "安然"]
-    only_refused = _rows(empty_db, DrillKind.DESK, "Desk 3")
+    only_refused = _rows(report_db, DrillKind.DESK, "Desk 3")
     assert [row[3] for row in only_refused.rows] == ["EXPO1.notabadge"]
-    already = _rows(empty_db, DrillKind.REFUSED, "already")
+    already = _rows(report_db, DrillKind.REFUSED, "already")
     assert [row[1] for row in already.rows] == ["白雪", "安然"]
-    revoked = _rows(empty_db, DrillKind.REFUSED, "revoked")
+    revoked = _rows(report_db, DrillKind.REFUSED, "revoked")
     assert [row[4] for row in revoked.rows] == ["王芳"]
-    taobao = _rows(empty_db, DrillKind.VISITOR_TYPE, "taobao")
+    taobao = _rows(report_db, DrillKind.VISITOR_TYPE, "taobao")
     assert [row[1] for row in taobao.rows] == ["安然"]
-    factory = _rows(empty_db, DrillKind.FACTORY, str(report_fair.fair.factory_a))
+    factory = _rows(report_db, DrillKind.FACTORY, str(report_fair.fair.factory_a))
     assert [row[2] for row in factory.rows] == ["张伟", "李娜"]
     assert factory.rows[0][4] == "折叠露营椅、铝合金蛋卷桌"
-    hall = _rows(empty_db, DrillKind.HALL, "A")
+    hall = _rows(report_db, DrillKind.HALL, "A")
     assert hall.total == 2
-    rest = _rows(empty_db, DrillKind.TOP100, "rest")
+    rest = _rows(report_db, DrillKind.TOP100, "rest")
     assert [row[4] for row in rest.rows] == ["宠物自动喂食器"]
-    pets = _rows(empty_db, DrillKind.CATEGORY, "pets")
+    pets = _rows(report_db, DrillKind.CATEGORY, "pets")
     assert pets.total == 1
-    with empty_db.session() as session:
+    with report_db.session() as session:
         assert session.scalar(select(func.count()).select_from(RefusedScan)) == 3
