@@ -40,9 +40,9 @@ from expo.models import (  # noqa: E402
     VisitorSource,
     inquiry_product,
 )
+from expo.services.checkin import event_zone  # noqa: E402
 from expo.services.reports.figures import dashboard_figures  # noqa: E402
 from expo.services.reports.window import ReportWindow, day_window, fair_days  # noqa: E402
-from expo.services.checkin import event_zone  # noqa: E402
 
 RUNS = 30
 
@@ -60,9 +60,7 @@ def _options(argv: list[str] | None) -> argparse.Namespace:
 def _build(path: Path, options: argparse.Namespace) -> EventDatabase:
     db = open_event(path, create=True)
     build_demo(db, DemoOptions(visitors=options.visitors, factories=500, assign_booths=True))
-    add_activity(
-        db, ActivityOptions(check_ins=options.check_ins, inquiries=options.inquiries)
-    )
+    add_activity(db, ActivityOptions(check_ins=options.check_ins, inquiries=options.inquiries))
     db.dispose()  # a fresh open, as the organisers' laptop opens the event
     return open_event(path)
 
@@ -79,7 +77,9 @@ def naive_figures(db: EventDatabase, window: ReportWindow) -> dict[str, object]:
         ).all()
         refused = session.execute(select(RefusedScan.at, RefusedScan.reason)).all()
         inquiries = session.execute(select(Inquiry.id, Inquiry.at, Inquiry.factory_id)).all()
-        links = session.execute(select(inquiry_product.c.inquiry_id, inquiry_product.c.product_id)).all()
+        links = session.execute(
+            select(inquiry_product.c.inquiry_id, inquiry_product.c.product_id)
+        ).all()
         top100 = set(session.scalars(select(Factory.id).where(Factory.is_top100.is_(True))))
     arrived = {v for at, kind, _, v in rows if kind == CheckInKind.ENTRY and at < window.end}
     per_bucket: dict[int, int] = defaultdict(int)
@@ -103,7 +103,7 @@ def naive_figures(db: EventDatabase, window: ReportWindow) -> dict[str, object]:
             refused_count[reason] += 1
     in_window = {i for i, at, _ in inquiries if window.start <= at < window.end}
     per_factory: dict[int, int] = defaultdict(int)
-    for i, at, factory in inquiries:
+    for i, _at, factory in inquiries:
         if i in in_window:
             per_factory[factory] += 1
     per_product: dict[int, int] = defaultdict(int)

@@ -72,7 +72,9 @@ def _moment(rng: random.Random, day: dt.date, zone: dt.tzinfo) -> dt.datetime:
 
 
 def add_activity(
-    db: EventDatabase, options: ActivityOptions = ActivityOptions(), progress: Progress | None = None
+    db: EventDatabase,
+    options: ActivityOptions = ActivityOptions(),
+    progress: Progress | None = None,
 ) -> ActivityResult:
     """Add check-ins, refused scans and inquiries to the demo fair in ``db`` (one transaction)."""
     progress = progress or Progress()
@@ -92,7 +94,9 @@ def add_activity(
             progress.check()
             session.execute(insert(table), check_ins[start : start + BATCH])
             progress.update(start + BATCH, message="check-ins")
-        refused = _refused_rows(rng, stations, days, zone, int(len(check_ins) * options.refused_share))
+        refused = _refused_rows(
+            rng, stations, days, zone, int(len(check_ins) * options.refused_share)
+        )
         session.execute(insert(table_of(RefusedScan)), refused)
         arrived = sorted({row["visitor_id"] for row in check_ins})
         inquiries, leads = _add_inquiries(

@@ -11,7 +11,7 @@ from expo.models import RefusedScan, Station, VisitorType
 from expo.services.reports.drill import DrillKind, DrillTarget, rows_behind
 from expo.services.reports.figures import dashboard_figures
 from expo.services.reports.window import day_window, fair_days, report_window
-from tests.report_fair import DAY, EVE, EXPECTED, ZONE, ReportFair, build_report_fair, local
+from tests.report_fair import DAY, EVE, EXPECTED, ZONE, local
 
 
 def _figures(db, day=DAY, reference=None):  # noqa: ANN001, ANN202
