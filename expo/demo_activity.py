@@ -98,7 +98,8 @@ def add_activity(
             rng, stations, days, zone, int(len(check_ins) * options.refused_share)
         )
         session.execute(insert(table_of(RefusedScan)), refused)
-        arrived = sorted({row["visitor_id"] for row in check_ins})
+        # Buyers at the booths came through the doors (any visitor, when no check-in was made).
+        arrived = sorted({row["visitor_id"] for row in check_ins}) or visitor_ids
         inquiries, leads = _add_inquiries(
             session, rng, arrived, days, zone, options.inquiries, progress, len(check_ins)
         )

@@ -166,3 +166,22 @@ def test_the_rows_behind_a_bar_are_the_ones_it_counts(report_db, report_fair) ->
     assert pets.total == 1
     with report_db.session() as session:
         assert session.scalar(select(func.count()).select_from(RefusedScan)) == 3
+
+
+@pytest.mark.postgres
+def test_the_same_figures_on_postgresql(pg_db) -> None:
+    from tests.report_fair import build_report_fair
+
+    build_report_fair(pg_db)
+    figures = _figures(pg_db)
+    arrivals = dataclasses.asdict(figures.arrivals)
+    assert arrivals == {key: value for key, value in EXPECTED.items() if key in arrivals}
+    assert figures.refused == EXPECTED["refused"]
+    assert figures.arrivals_per_bucket == {0: (1, 0), 36: (3, 1), 37: (1, 0), 56: (0, 1)}
+    desk = next(desk for desk in figures.desks if desk.station == "Desk 1")
+    assert desk.median_gap_s == 50
+    assert _figures(pg_db, EVE).arrivals_per_bucket == {95: (1, 0)}
+    with pg_db.session() as session:
+        assert fair_days(session) == [EVE, DAY]
+    bucket = _rows(pg_db, DrillKind.ARRIVALS_BUCKET, "36")
+    assert bucket.total == 4

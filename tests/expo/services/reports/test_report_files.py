@@ -220,3 +220,57 @@ def test_report_commands_say_what_to_fix(report_db, tmp_path: Path, capsys) -> N
     )
     assert code == 1 and "does not exist" in err
     assert not (tmp_path / "nowhere").exists()
+
+
+def test_reports_of_a_busy_demo_match_the_database(tmp_path: Path, capsys) -> None:
+    from sqlalchemy import func, select
+
+    from expo.db import open_event
+    from expo.models import CheckIn, CheckInKind, Inquiry, RefusedScan
+
+    db = str(tmp_path / "demo.sqlite")
+    code, out, err = run_cli(
+        capsys,
+        "--db",
+        db,
+        "demo",
+        "--visitors",
+        "400",
+        "--factories",
+        "12",
+        "--check-ins",
+        "1500",
+        "--inquiries",
+        "300",
+        "--json",
+    )
+    assert code == 0, err
+    built = json.loads(out)
+    assert (built["check_ins"], built["inquiries"]) == (1500, 300)
+    event = open_event(db)
+    with event.session() as session:
+        entries = session.scalar(select(func.count()).where(CheckIn.kind == CheckInKind.ENTRY))
+        re_entries = session.scalar(
+            select(func.count()).where(CheckIn.kind == CheckInKind.RE_ENTRY)
+        )
+        refused = session.scalar(select(func.count()).select_from(RefusedScan))
+        inquiries = session.scalar(select(func.count()).select_from(Inquiry))
+    event.dispose()
+    code, out, err = run_cli(
+        capsys, "--db", db, "report", "daily", "--out", str(tmp_path / "fair.pdf"), "--json"
+    )
+    assert code == 0, err
+    text = _text(tmp_path / "fair.pdf")
+    assert _figure(text, "入场 Arrived (first entries)") == entries
+    assert _figure(text, "再入场 Re-entries") == re_entries
+    assert _figure(text, "拒绝扫描 Refused scans") == refused
+    assert _figure(text, "询盘 Inquiries") == inquiries
+    assert _figure(text, "未到场 No-shows so far") == 400 - entries
+    code, out, err = run_cli(
+        capsys, "--db", db, "report", "leads", "--all", "--out", str(tmp_path / "leads"), "--json"
+    )
+    assert code == 0, err
+    files = json.loads(out)["files"]
+    assert len(files) == 12
+    total = sum(_figure(_text(Path(f)), "询盘 Inquiries") for f in files)
+    assert total == inquiries
