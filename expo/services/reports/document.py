@@ -76,14 +76,20 @@ def table_flowable(
     if len(data) == 1:
         data.append(["无数据 no data"] + [""] * (len(table.headers) - 1))
     flowable = Table(data, colWidths=col_widths, repeatRows=1)
+    # Numbers line up on the right; text stays left.
+    numeric = [
+        ("ALIGN", (column, 1), (column, -1), "RIGHT")
+        for column in range(len(table.headers))
+        if table.rows and all(isinstance(row[column], int | float | None) for row in table.rows)
+    ]
     flowable.setStyle(
         TableStyle(
             [
+                *numeric,
                 ("FONT", (0, 0), (-1, -1), styles.font, 8),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor(header_color)),
                 ("GRID", (0, 0), (-1, -1), 0.3, colors.HexColor("#C5CED8")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("ALIGN", (1, 1), (-1, -1), "RIGHT"),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ]
