@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,7 +27,9 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from expo.actors import Actor
 from expo.errors import ExpoError
+from expo.unit_of_work import ALLOW_WRITES, UnitOfWork, install_write_guard
 
 APP_NAME = "ExpoDesk"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -114,8 +117,21 @@ def make_engine(url: URL) -> Engine:
     if url.get_backend_name() == "sqlite":
         engine = create_engine(url)
         event.listen(engine, "connect", _set_sqlite_pragmas)
-        return engine
-    return create_engine(url, pool_pre_ping=True)
+    else:
+        engine = create_engine(url, pool_pre_ping=True)
+    install_write_guard(engine)
+    return engine
+
+
+@contextmanager
+def _writes_allowed(connection: Any) -> Iterator[Any]:
+    """Maintenance that is not a domain action (schema migrations, dropping an event)."""
+    info = connection.info  # the pooled connection's dict: still there after a commit closes it
+    info[ALLOW_WRITES] = True
+    try:
+        yield connection
+    finally:
+        info.pop(ALLOW_WRITES, None)
 
 
 @dataclass
@@ -133,10 +149,25 @@ class EventDatabase:
         return self.url.render_as_string(hide_password=True)
 
     @contextmanager
+    def write(self, actor: Actor) -> Iterator[UnitOfWork]:
+        """The one write path: a transaction acting as ``actor``, committed when the block ends
+        (with the events its services recorded), rolled back on any error.
+
+        After the block, ``uow.changes`` says what was written, for the GUI to refresh.
+        """
+        with UnitOfWork(bind=self.engine, actor=actor) as uow, uow.begin():
+            yield uow
+
+    @contextmanager
     def begin(self) -> Iterator[Session]:
-        """A session in a transaction: committed on success, rolled back on any error."""
-        with self.session_factory.begin() as session:
-            yield session
+        """Legacy: a transaction with no actor. Being replaced by ``write(actor)``."""
+        with self.session_factory() as session, _writes_allowed(session.connection()):
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
 
     def session(self) -> Session:
         """A session for reads (or for a caller that commits itself)."""
@@ -213,7 +244,7 @@ def _backup_sqlite(path: Path, revision: str) -> Path:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config()
-    with engine.begin() as connection:
+    with engine.begin() as connection, _writes_allowed(connection):
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -267,10 +298,29 @@ def open_event(location: str | Path, *, create: bool = False) -> EventDatabase:
             if path is not None:
                 _backup_sqlite(path, revision)
             upgrade(engine)
+        _move_badge_key_out(engine)
     except Exception:
         engine.dispose()
         raise
     return EventDatabase(url=url, engine=engine, session_factory=sessionmaker(engine))
+
+
+def _move_badge_key_out(engine: Engine) -> None:
+    """An event written before the key store keeps its badge key in the file: move it out."""
+    from sqlalchemy import text
+
+    from expo.keys import store_key
+
+    with engine.connect() as connection:
+        row = connection.execute(
+            text("SELECT uuid, name, badge_secret FROM event WHERE badge_secret != '' LIMIT 1")
+        ).first()
+    if row is None:
+        return
+    event_uuid = row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(str(row[0]))
+    store_key(event_uuid, row[2], row[1])
+    with engine.begin() as connection, _writes_allowed(connection):
+        connection.execute(text("UPDATE event SET badge_secret = ''"))
 
 
 def _describe(url: URL) -> str:
@@ -292,7 +342,7 @@ def drop_event(location: str | Path) -> None:
     engine = make_engine(url)
     try:
         config = alembic_config()
-        with engine.begin() as connection:
+        with engine.begin() as connection, _writes_allowed(connection):
             config.attributes["connection"] = connection
             command.downgrade(config, "base")
             connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")

@@ -12,6 +12,10 @@ import pytest
 
 # Before anything imports Qt: tests never need a screen.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# One badge-key store for the whole run (keys are per event uuid): the demo template built once
+# per session and the copies each test makes of it share their event's key, as stations that
+# imported the organiser's key would. Tests of a station without the key point it elsewhere.
+os.environ["EXPO_KEY_DIR"] = tempfile.mkdtemp(prefix="expo-test-keys-")
 
 from expo.db import EventDatabase, open_event  # noqa: E402
 from expo.services.events import create_event  # noqa: E402

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from ui.context import AppContext
 from ui.pages import PageSpec, page_specs
 from ui.settings import LAST_PAGE, WINDOW_GEOMETRY
+from ui.signin.lock import StationLock
 
 
 class MainWindow(QMainWindow):
@@ -65,6 +66,12 @@ class MainWindow(QMainWindow):
         if geometry:
             self.restoreGeometry(QByteArray(geometry))
         self.show_page(ctx.settings.get(LAST_PAGE))
+        # Idle lock and Ctrl+L; on an event with users, sign-in comes first (see showEvent).
+        self.station_lock = StationLock(ctx, self)
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.station_lock.require_sign_in()
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))

@@ -1,10 +1,16 @@
 """The one way to run work off the GUI thread: ``tasks.op(fn, ...).on_success(cb).run()``.
 
 ``fn`` runs on a worker thread and must open its own session (sessions are not thread-safe).
-Its result or exception comes back on the GUI thread through queued signals. With
-``.with_progress(...)`` the function receives ``progress=`` (an ``expo.progress.Progress``) and
-a progress dialog with a Cancel button is shown; cancelling makes ``progress.check()`` raise
-``Cancelled`` inside the task, which then rolls back.
+Its result (typed: ``Op[T]`` for ``fn`` returning ``T``) or exception comes back on the GUI
+thread through queued signals. With ``.with_progress(...)`` the function receives ``progress=``
+(an ``expo.progress.Progress``) and a progress dialog with a Cancel button is shown; cancelling
+makes ``progress.check()`` raise ``Cancelled`` inside the task, which then rolls back. Progress
+reaches the GUI at most every ``PROGRESS_INTERVAL_S`` (a task may update it 100,000 times).
+
+``.writes()`` puts the op on the write lane: one worker, so this station's own writes run one
+after another, in order, and never wait on each other's database lock (as Anki's serial
+collection ops). ``.owned_by(widget)``: if the widget is gone when the op ends, its callbacks
+are skipped instead of touching a deleted object.
 
 Tests build ``TaskRunner(synchronous=True)``: the same code path, run inline.
 """
@@ -12,16 +18,21 @@ Tests build ``TaskRunner(synchronous=True)``: the same code path, run inline.
 from __future__ import annotations
 
 import logging
+import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from expo.progress import Cancelled, Progress
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+PROGRESS_INTERVAL_S = 0.1
 
 
 class _Signals(QObject):
@@ -36,13 +47,21 @@ class QtProgress(Progress):
     def __init__(self, signals: _Signals) -> None:
         super().__init__()
         self._signals = signals
+        self._last = 0.0
 
     def changed(self) -> None:
+        # Throttled: the GUI thread repaints a few times a second, not once per row; the last
+        # step (done == total) always gets through.
+        now = time.monotonic()
+        finished = self.total is not None and self.done >= self.total
+        if not finished and now - self._last < PROGRESS_INTERVAL_S:
+            return
+        self._last = now
         self._signals.progressed.emit(self.done, self.total or 0, self.message)
 
 
 class _Runnable(QRunnable):
-    def __init__(self, op: Op) -> None:
+    def __init__(self, op: Op[Any]) -> None:
         super().__init__()
         self.op = op
         self.setAutoDelete(True)
@@ -51,15 +70,17 @@ class _Runnable(QRunnable):
         self.op._execute()
 
 
-class Op:
-    """A piece of background work; build it with ``TaskRunner.op``."""
+class Op(Generic[T]):
+    """A piece of background work returning ``T``; build it with ``TaskRunner.op``."""
 
-    def __init__(self, runner: TaskRunner, fn: Callable[..., Any], args: tuple, kwargs: dict):
+    def __init__(self, runner: TaskRunner, fn: Callable[..., T], args: tuple, kwargs: dict):
         self._runner = runner
         self._fn = fn
         self._args = args
         self._kwargs = kwargs
-        self._success: Callable[[Any], None] | None = None
+        self._owner: QWidget | None = None
+        self.write_lane = False
+        self._success: Callable[[T], None] | None = None
         self._failure: Callable[[BaseException], None] | None = None
         self._cancelled: Callable[[], None] | None = None
         self._progress_label: str | None = None
@@ -70,25 +91,35 @@ class Op:
         self.dialog: QProgressDialog | None = None
         self.finished = False
 
-    def on_success(self, callback: Callable[[Any], None]) -> Op:
+    def on_success(self, callback: Callable[[T], None]) -> Op[T]:
         self._success = callback
         return self
 
-    def on_failure(self, callback: Callable[[BaseException], None]) -> Op:
+    def on_failure(self, callback: Callable[[BaseException], None]) -> Op[T]:
         self._failure = callback
         return self
 
-    def on_cancelled(self, callback: Callable[[], None]) -> Op:
+    def on_cancelled(self, callback: Callable[[], None]) -> Op[T]:
         self._cancelled = callback
         return self
 
-    def on_progress(self, callback: Callable[[int, int, str], None]) -> Op:
+    def owned_by(self, owner: QWidget) -> Op[T]:
+        """Skip the callbacks if ``owner`` has been deleted by the time the op ends."""
+        self._owner = owner
+        return self
+
+    def writes(self) -> Op[T]:
+        """Run on the write lane: after this station's earlier writes, before its later ones."""
+        self.write_lane = True
+        return self
+
+    def on_progress(self, callback: Callable[[int, int, str], None]) -> Op[T]:
         """Receive progress on the GUI thread (the function gets ``progress=``)."""
         self._on_progress = callback
         self._kwargs["progress"] = self.progress
         return self
 
-    def with_progress(self, label: str, parent: QWidget | None) -> Op:
+    def with_progress(self, label: str, parent: QWidget | None) -> Op[T]:
         """Show a progress dialog with Cancel; the function gets ``progress=``."""
         self._progress_label = label
         self._progress_parent = parent
@@ -98,7 +129,7 @@ class Op:
     def cancel(self) -> None:
         self.progress.cancel()
 
-    def run(self) -> Op:
+    def run(self) -> Op[T]:
         # Results cross from the worker thread to the GUI thread through the event queue; the
         # synchronous runner (tests) delivers them at once, on the same code path.
         kind = (
@@ -151,13 +182,19 @@ class Op:
             self.dialog = None
         self._runner._finished(self)
 
-    def _succeeded(self, result: Any) -> None:
+    def _owner_gone(self) -> bool:
+        return self._owner is not None and not shiboken6.isValid(self._owner)
+
+    def _succeeded(self, result: T) -> None:
         self._close()
-        if self._success is not None:
+        if self._success is not None and not self._owner_gone():
             self._success(result)
 
     def _failed(self, exc: BaseException) -> None:
         self._close()
+        if self._owner_gone():
+            log.info("op ended after its page was closed: %s", exc)
+            return
         if isinstance(exc, Cancelled):
             if self._cancelled is not None:
                 self._cancelled()
@@ -179,21 +216,25 @@ class TaskRunner:
         report_error: Callable[[BaseException], None] | None = None,
     ) -> None:
         self._pool = pool or QThreadPool.globalInstance()
+        self._write_lane = QThreadPool()
+        self._write_lane.setMaxThreadCount(1)
         self._synchronous = synchronous
-        self._running: set[Op] = set()
+        self._running: set[Op[Any]] = set()
         self._report_error = report_error
 
-    def op(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Op:
+    def op(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> Op[T]:
         return Op(self, fn, args, kwargs)
 
-    def _start(self, op: Op) -> None:
+    def _start(self, op: Op[Any]) -> None:
         self._running.add(op)
         if self._synchronous:
             op._execute()
+        elif op.write_lane:
+            self._write_lane.start(_Runnable(op))
         else:
             self._pool.start(_Runnable(op))
 
-    def _finished(self, op: Op) -> None:
+    def _finished(self, op: Op[Any]) -> None:
         self._running.discard(op)
 
     @property
@@ -211,4 +252,4 @@ class TaskRunner:
             log.error("unhandled background error: %s", exc)
 
     def wait_for_done(self, msecs: int = 30000) -> bool:
-        return self._pool.waitForDone(msecs)
+        return self._write_lane.waitForDone(msecs) and self._pool.waitForDone(msecs)

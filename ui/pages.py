@@ -28,6 +28,7 @@ def _tr(text: str) -> str:
 
 def page_specs() -> list[PageSpec]:
     # Imports inside: building the list must not import every page's dependencies up front.
+    from ui.audit.page import AuditPage
     from ui.booth.page import BoothPage
     from ui.booths.page import BoothsPage
     from ui.desk.page import DeskPage
@@ -42,4 +43,5 @@ def page_specs() -> list[PageSpec]:
         PageSpec("booths", _tr("Booths 展位"), BoothsPage),
         PageSpec("exhibitors", _tr("Exhibitors 展商"), ExhibitorsPage),
         PageSpec("booth", _tr("Booth inquiries 展位询盘"), BoothPage),
+        PageSpec("audit", _tr("Audit 审计"), AuditPage),
     ]

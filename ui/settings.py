@@ -28,6 +28,9 @@ LAST_PAGE = Option("window/page", "overview")
 # The factory whose booth this station is (0: none); the Booth page sets it.
 BOOTH_FACTORY = Option("booth/factory_id", 0)
 
+# Lock the station after this many idle minutes (0: never); the PIN unlocks it.
+LOCK_IDLE_MINUTES = Option("station/lock_idle_minutes", 10)
+
 # The check-in desk.
 PRINT_ON_CHECK_IN = "auto"  # print the badge as soon as a first check-in succeeds
 PRINT_ON_KEY = "key"  # print when the desk presses the print key

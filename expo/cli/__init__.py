@@ -29,6 +29,9 @@ COMMAND_MODULES = (
     "expo.cli.factories",
     "expo.cli.catalogue",
     "expo.cli.inquiries",
+    "expo.cli.audit",
+    "expo.cli.users",
+    "expo.cli.keys",
     "expo.cli.report",
 )
 
@@ -65,6 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
         "else the current event in the user's data folder)",
     )
     parser.add_argument("--json", action="store_true", default=False, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--user", metavar="NAME", help="act as this signed-in user (once the event has users)"
+    )
+    parser.add_argument(
+        "--pin-stdin", action="store_true", help="read --user's PIN from standard input"
+    )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     subparsers.required = True
     for module_name in COMMAND_MODULES:
@@ -75,7 +84,12 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    ctx = CliContext(db_location=args.db, json_output=bool(args.json))
+    ctx = CliContext(
+        db_location=args.db,
+        json_output=bool(args.json),
+        user=args.user or os.environ.get("EXPO_USER") or None,
+        pin_stdin=bool(args.pin_stdin),
+    )
     try:
         output: Output = args.handler(args, ctx)
     except ExpoError as exc:

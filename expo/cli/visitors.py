@@ -4,6 +4,8 @@ python -m expo visitors import FILE [--mapping JSON] [--dry-run] --json
 python -m expo visitors search QUERY --json
 python -m expo visitors add --name N --phone P [--company C] [--type T] [--wechat W] [--force]
 python -m expo visitors export FILE.xlsx [--query Q] [--type T] [--batch ID] [--mask-phones]
+python -m expo visitors edit ID [--name N] [--company C] [--phone P] [--type T] [--consent yes|no]
+    [--wechat W] [--city C] [--notes T] [--version V] --station S
 """
 
 from __future__ import annotations
@@ -12,7 +14,8 @@ import argparse
 
 from expo.cli.context import CliContext, Output
 from expo.cli.shapes import command_group
-from expo.models import VisitorType
+from expo.errors import ExpoError
+from expo.models import StationKind, VisitorType
 from expo.services.registry import (
     NewVisitor,
     add_visitor,
@@ -88,6 +91,35 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
     )
     export.set_defaults(handler=run_export)
 
+    edit = commands.add_parser(
+        "edit",
+        parents=[common],
+        help="change a visitor's details (only the fields given)",
+        description="Change a visitor's name, company, phone (refused if another visitor has "
+        "it), WeChat, type, city, consent or notes. The change is recorded with its old and new "
+        "values (python -m expo audit list --visitor ID).",
+    )
+    edit.add_argument("visitor_id", metavar="ID", type=int)
+    edit.add_argument("--name")
+    edit.add_argument("--company")
+    edit.add_argument("--phone")
+    edit.add_argument("--wechat")
+    edit.add_argument("--email")
+    edit.add_argument("--city")
+    edit.add_argument("--notes")
+    edit.add_argument("--type", dest="visitor_type", help="a type or a label such as 抖音主播")
+    edit.add_argument(
+        "--consent", choices=("yes", "no"), help="may exhibitors see the visitor's contact?"
+    )
+    edit.add_argument(
+        "--version",
+        type=int,
+        metavar="V",
+        help="refuse the edit if the visitor changed since version V (from a previous edit)",
+    )
+    edit.add_argument("--station", default=DEFAULT_STATION, help="the editing station")
+    edit.set_defaults(handler=run_edit)
+
 
 def run_import_command(args: argparse.Namespace, ctx: CliContext) -> Output:
     prepared = prepare_import(args.file, args.mapping)
@@ -145,3 +177,22 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
         )
     data = {"exported": result.exported, "file": str(result.path.resolve())}
     return Output(data, f"Exported {result.exported} visitors to {result.path}")
+
+
+def run_edit(args: argparse.Namespace, ctx: CliContext) -> Output:
+    from expo.services.visitor_edit import update_visitor
+
+    fields = {
+        name: getattr(args, name)
+        for name in ("name", "company", "phone", "wechat", "email", "city", "notes", "visitor_type")
+        if getattr(args, name) is not None
+    }
+    if args.consent is not None:
+        fields["consent_share"] = args.consent == "yes"
+    if not fields:
+        raise ExpoError("Nothing to change: give at least one of --name, --company, --phone ...")
+    with ctx.writing(station=args.station, kind=StationKind.DESK) as uow:
+        edited = update_visitor(uow, args.visitor_id, expected_version=args.version, **fields)
+    lines = [f"{c.field}: {c.old!r} -> {c.new!r}" for c in edited.changes]
+    text = "\n".join(lines) if lines else "Nothing changed: the visitor already had these details."
+    return Output(edited.as_dict(), text)

@@ -1,5 +1,6 @@
 """The event database's tables, as SQLAlchemy 2 typed models (one module per domain)."""
 
+from expo.models.audit import EventRecord, EventSubject
 from expo.models.badges import Badge, BadgePrint, CheckIn, RefusedScan
 from expo.models.base import Base, SyncedMixin
 from expo.models.booths import Booth, BoothExclusion, Hall
@@ -14,6 +15,7 @@ from expo.models.enums import (
 )
 from expo.models.event import Category, Event, Station
 from expo.models.inquiries import Inquiry, Lead, inquiry_product
+from expo.models.users import User
 from expo.models.visitors import (
     ImportBatch,
     Visitor,
@@ -34,6 +36,8 @@ __all__ = [
     "CheckIn",
     "CheckInKind",
     "Event",
+    "EventRecord",
+    "EventSubject",
     "Factory",
     "Hall",
     "ImportBatch",
@@ -44,6 +48,7 @@ __all__ = [
     "RefusedScan",
     "Station",
     "StationKind",
+    "User",
     "SyncedMixin",
     "Visitor",
     "VisitorCompany",

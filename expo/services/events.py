@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
+from expo.keys import MissingBadgeKey, load_key, missing_message, new_key, store_key
 from expo.models import Category, Event, Station, StationKind
 
 # The fair's product categories: the 1688 festival's themes first, then the usual others.
@@ -83,9 +83,11 @@ def create_event(
         venue=venue,
         starts_on=starts_on,
         ends_on=ends_on,
-        badge_secret=secrets.token_hex(32),
+        badge_secret="",  # the key lives in the key store, never in the event file
     )
     session.add(event)
+    session.flush()
+    store_key(event.uuid, new_key(), name)
     for order, (code, zh, en, color) in enumerate(FAIR_CATEGORIES):
         session.add(Category(code=code, name_zh=zh, name_en=en, color=color, sort_order=order))
     session.flush()
@@ -100,11 +102,17 @@ def current_event(session: Session) -> EventInfo:
 
 
 def badge_secret(session: Session) -> bytes:
-    """The event's key for signing badge codes."""
-    secret = session.scalar(select(Event.badge_secret).limit(1))
-    if secret is None:
+    """The event's key for signing badge codes, from this station's key store."""
+    row = session.execute(select(Event.uuid, Event.name, Event.badge_secret).limit(1)).first()
+    if row is None:
         raise NoEvent("This database holds no event yet. Run `python -m expo init` first.")
-    return bytes.fromhex(secret)
+    event_uuid, name, legacy = row
+    if legacy:  # an event file from before the key store (moved out when it is opened)
+        return bytes.fromhex(legacy)
+    key = load_key(event_uuid)
+    if key is None:
+        raise MissingBadgeKey(missing_message(name))
+    return key
 
 
 def ensure_station(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from expo.badges.codes import normalise_scan
 from expo.models import RefusedScan
 from expo.models.base import table_of
+from expo.unit_of_work import UnitOfWork
 
 REFUSAL_REASONS = ("invalid", "unknown", "revoked")
 PAYLOAD_LENGTH = 80
@@ -30,12 +31,15 @@ def record_refused_scan(
     """Log one refused scan (``reason``: invalid, unknown, revoked) in the caller's transaction."""
     if reason not in REFUSAL_REASONS:
         raise ValueError(f"not a refusal reason: {reason!r}")
+    cleaned = normalise_scan(payload)[:PAYLOAD_LENGTH]
     session.connection().execute(
         _INSERT_REFUSED,
         {
             "station_name": station_name[:64],
             "reason": reason,
-            "payload": normalise_scan(payload)[:PAYLOAD_LENGTH],
+            "payload": cleaned,
             "visitor_id": visitor_id,
         },
     )
+    if isinstance(session, UnitOfWork):  # the one write path logs it (legacy sessions do not)
+        session.record("checkin.refused", reason=reason, station=station_name, payload=cleaned)

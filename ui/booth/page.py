@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 
 from expo.colors import text_color_on
 from expo.errors import ExpoError
-from expo.models import LeadRating
+from expo.models import LeadRating, StationKind
 from expo.services.catalogue import (
     ProductFieldError,
     ProductInfo,
@@ -53,7 +53,6 @@ from expo.services.leads import (
     BuyerCard,
     InquiryDraft,
     bind_booth_station,
-    booth_station,
     identify_buyer,
     list_inquiries,
     list_leads,
@@ -351,7 +350,7 @@ class BoothPage(QWidget):
         if not self._factories_loaded:
             self._load_factories()
         try:
-            with self.ctx.db.begin() as session:
+            with self.ctx.write(StationKind.BOOTH, factory_id) as session:
                 bind_booth_station(session, self.station_name, factory_id)
                 factory = next(f for f in list_factories(session) if f.id == factory_id)
                 products = list_products(session, factory_id)
@@ -572,8 +571,8 @@ class BoothPage(QWidget):
             follow_up_on=self.follow_up.value(),
         )
         try:
-            with self.ctx.db.begin() as session:
-                station = booth_station(session, self.station_name, self.factory.id)
+            with self.ctx.write(StationKind.BOOTH, self.factory.id) as session:
+                station = session.station()
                 record = record_inquiry(
                     session, self.factory.id, self.buyer.payload, draft, station
                 )
@@ -650,8 +649,8 @@ class BoothPage(QWidget):
         if self.factory is None or lead is None:
             return False
         try:
-            with self.ctx.db.begin() as session:
-                station = booth_station(session, self.station_name, self.factory.id)
+            with self.ctx.write(StationKind.BOOTH, self.factory.id) as session:
+                station = session.station()
                 saved = update_lead(
                     session, lead.id, self.factory.id, self.lead_editor.change(), station
                 )

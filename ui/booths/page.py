@@ -38,8 +38,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from expo.db import EventDatabase
 from expo.errors import ExpoError
+from expo.models import StationKind
 from expo.progress import Progress
 from expo.services.booth_assignment import (
     AssignmentResult,
@@ -89,10 +89,10 @@ ROW_SIZES = ((3.0, 3.0), (6.0, 3.0), (6.0, 6.0))
 
 
 def run_assignment(
-    db: EventDatabase, time_limit: float, progress: Progress | None = None
+    ctx: AppContext, time_limit: float, progress: Progress | None = None
 ) -> AssignmentResult:
-    """The background task behind the Assign button: its own session, one transaction."""
-    with db.begin() as session:
+    """The background task behind the Assign button: its own unit of work, one transaction."""
+    with ctx.write(StationKind.OFFICE) as session:
         return assign_booths(session, AssignOptions(time_limit=time_limit), progress)
 
 
@@ -415,7 +415,7 @@ class BoothsPage(QWidget):
             item.setHidden(bool(needle) and needle not in (item.toolTip() + item.text()).lower())
 
     def restore(self, snapshot: HallSnapshot) -> None:
-        with self.ctx.db.begin() as session:
+        with self.ctx.write(StationKind.OFFICE) as session:
             restore_hall_snapshot(session, snapshot)
         self.reload()
 
@@ -429,7 +429,7 @@ class BoothsPage(QWidget):
             self.say(self.tr("Create or import a hall first."), error=True)
             return False
         try:
-            with self.ctx.db.begin() as session:
+            with self.ctx.write(StationKind.OFFICE) as session:
                 before = hall_snapshot(session, self.hall_id)
                 action(session)
                 after = hall_snapshot(session, self.hall_id)
@@ -545,7 +545,7 @@ class BoothsPage(QWidget):
     def assign_factory(self, factory_id: int, booth_id: int) -> bool:
         """A factory dropped on a booth: the same checks as the solver; competitors warn."""
         try:
-            with self.ctx.db.begin() as session:
+            with self.ctx.write(StationKind.OFFICE) as session:
                 result = assign_by_hand(session, factory_id, [booth_id])
         except ExpoError as exc:
             self.say(str(exc), error=True)
@@ -563,7 +563,8 @@ class BoothsPage(QWidget):
         self.assign_button.setEnabled(False)
         self.say(self.tr("Assigning booths…"))
         (
-            self.ctx.tasks.op(run_assignment, self.ctx.db, self.time_limit.value())
+            self.ctx.tasks.op(run_assignment, self.ctx, self.time_limit.value())
+            .writes()
             .with_progress(self.tr("Assigning booths 正在分配展位…"), self)
             .on_success(self._assigned)
             .on_failure(self._assign_failed)
@@ -712,7 +713,8 @@ class BoothsPage(QWidget):
     def _run_import(self, request: PlanImport) -> None:
         unchanged = self.tr("The plan was not changed.")
         (
-            self.ctx.tasks.op(run_plan_import, self.ctx.db, request)
+            self.ctx.tasks.op(run_plan_import, self.ctx, request)
+            .writes()
             .with_progress(self.tr("Importing the plan 正在导入平面图…"), self)
             .on_success(self._imported)
             .on_failure(lambda exc: self._plan_file_failed(self.tr("Import plan"), exc, unchanged))

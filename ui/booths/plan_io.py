@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from expo.db import EventDatabase
+from expo.models import StationKind
 from expo.progress import Progress
 from expo.services.plan_dxf import BOOTH_LAYERS
 from expo.services.plan_files import ImportResult, export_plan, import_plan
+from ui.context import AppContext
 
 PLAN_FILTERS = "Plans (*.csv *.json *.dxf);;CSV (*.csv);;JSON (*.json);;DXF drawing (*.dxf)"
 EXPORT_FILTERS = {"CSV (*.csv)": ".csv", "JSON (*.json)": ".json"}
@@ -58,12 +60,12 @@ def preview_plan_import(
 
 
 def run_plan_import(
-    db: EventDatabase, request: PlanImport, progress: Progress | None = None
+    ctx: AppContext, request: PlanImport, progress: Progress | None = None
 ) -> ImportResult:
-    """Import the file for real, in one transaction: all or nothing."""
+    """Import the file for real, in one unit of work: all or nothing."""
     if progress is not None:
         progress.check()
-    with db.begin() as session:
+    with ctx.write(StationKind.OFFICE) as session:
         return import_plan(session, request.path, hall=request.hall, layer=request.layer)
 
 

@@ -149,6 +149,7 @@ class BulkBadgesDialog(QDialog):
         self._busy(True)
         self.op = (
             self.ctx.tasks.op(task, self.ctx.db, request)
+            .writes()
             .with_progress(label, self)
             .on_success(done)
             .on_failure(self._failed)

@@ -45,7 +45,7 @@ from expo.services.checkin import (
     station_entries,
     undo_check_in,
 )
-from expo.services.events import StationRef, current_event, ensure_station
+from expo.services.events import StationRef, current_event
 from expo.text.labels import visitor_type_label
 from ui.context import AppContext
 from ui.desk.bulk_dialog import BulkBadgesDialog
@@ -64,7 +64,6 @@ from ui.settings import (
     PRINT_OFF,
     PRINT_ON_CHECK_IN,
     PRINT_ON_KEY,
-    STATION_NAME,
 )
 from ui.visitors.search_box import VisitorSearchBox
 from ui.visitors.walkin_form import WalkInForm
@@ -253,9 +252,8 @@ class DeskPage(QWidget):
     # -- the event and the station (read once: they do not change while the page lives)
     def station(self) -> StationRef:
         if self._station is None:
-            with self.ctx.db.begin() as session:
-                name = self.ctx.settings.get(STATION_NAME)
-                self._station = ensure_station(session, name, StationKind.DESK)
+            with self.ctx.write(StationKind.DESK) as session:
+                self._station = session.station()
         return self._station
 
     def _event(self) -> tuple[str, ZoneInfo]:
@@ -269,7 +267,7 @@ class DeskPage(QWidget):
     def handle_scan(self, payload: str) -> CheckInResult | None:
         try:
             station = self.station()
-            with self.ctx.db.begin() as session:
+            with self.ctx.write(StationKind.DESK) as session:
                 result = check_in(session, payload, station)
         except Exception as exc:  # noqa: BLE001 - the desk must stay up: say it, scan again
             log.exception("check-in failed")
@@ -289,7 +287,7 @@ class DeskPage(QWidget):
     def check_in_found(self, visitor_id: int, *, walk_in: bool = False) -> CheckInResult | None:
         """A visitor chosen in the search or just registered: check in and print the badge."""
         try:
-            with self.ctx.db.begin() as session:
+            with self.ctx.write(StationKind.DESK) as session:
                 result = check_in_visitor(session, visitor_id, self.station())
         except ExpoError as exc:
             self._status(str(exc), error=True)
@@ -326,7 +324,7 @@ class DeskPage(QWidget):
             self._status(self.tr("Nothing to undo."), error=True)
             return
         try:
-            with self.ctx.db.begin() as session:
+            with self.ctx.write(StationKind.DESK) as session:
                 undone = undo_check_in(session, self._undo_id, self.station())
         except ExpoError as exc:
             self._status(str(exc), error=True)
@@ -355,7 +353,7 @@ class DeskPage(QWidget):
         if result is None or result.visitor is None:
             return None
         if self.last_card is None or self.last_card.visitor_id != result.visitor.id:
-            with self.ctx.db.begin() as session:
+            with self.ctx.write(StationKind.DESK) as session:
                 self.last_card = badge_card(session, result.visitor.id)
         return self.last_card
 
@@ -376,7 +374,7 @@ class DeskPage(QWidget):
             self._status(str(exc), error=True)
             return False
         assert card.badge_id is not None
-        with self.ctx.db.begin() as session:
+        with self.ctx.write(StationKind.DESK) as session:
             record = record_badge_print(session, card.badge_id, self.station(), layout=layout)
         self._show_preview(card)
         if record.reprint:
@@ -406,7 +404,7 @@ class DeskPage(QWidget):
         event_name, _ = self._event()
         save_badges_pdf(path, [card], layout, event_name)
         assert card.badge_id is not None
-        with self.ctx.db.begin() as session:
+        with self.ctx.write(StationKind.DESK) as session:
             record_badge_print(session, card.badge_id, self.station(), layout=layout)
         self._show_preview(card)
         self._status(self.tr("Badge saved as {path}.").format(path=path))
@@ -417,7 +415,7 @@ class DeskPage(QWidget):
         result = self.last_result
         if result is None or result.visitor is None:
             return False
-        with self.ctx.db.begin() as session:
+        with self.ctx.write(StationKind.DESK) as session:
             reissue_badge(session, result.visitor.id)
         self.last_card = None
         message = self.tr("Old badge of {name} revoked; new code issued.").format(

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from expo.errors import ExpoError
+from expo.models import StationKind
 from expo.progress import Progress
 from expo.services.catalogue import list_products, save_catalogue
 from expo.services.catalogue_files import (
@@ -368,7 +369,7 @@ class ExhibitorsPage(QWidget):
             self.show_report([self.tr("未保存 Not saved:"), *problems])
             return False
         try:
-            with self.ctx.db.begin() as session:
+            with self.ctx.write(StationKind.OFFICE) as session:
                 result = save_catalogue(
                     session, self.factory.id, self.catalogue.edits(), self.catalogue.deleted_ids()
                 )
@@ -401,14 +402,15 @@ class ExhibitorsPage(QWidget):
         """Import ``path`` into the selected factory off the GUI thread, then show the report."""
         assert self.factory is not None
         factory_id = self.factory.id
-        db = self.ctx.db
+        ctx = self.ctx
 
         def run(progress: Progress) -> CatalogueImportResult:
-            with db.begin() as session:
+            with ctx.write(StationKind.OFFICE) as session:
                 return import_catalogue(session, factory_id, path, progress=progress)
 
         (
             self.ctx.tasks.op(run)
+            .writes()
             .with_progress(self.tr("Importing {name}…").format(name=path.name), self)
             .on_success(self._imported)
             .on_failure(lambda exc: self.show_error(str(exc)))

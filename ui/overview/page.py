@@ -46,8 +46,13 @@ from ui.overview.charts import ChartView
 from ui.overview.drill_dialog import DrillDialog
 from ui.overview.figure_table import FigureTableView
 from ui.overview.report_preview import ReportPreview
+from ui.widgets.refresh import RefreshOnChange
 
-REFRESH_MS = 5000
+# This station's own writes refresh the page at once (RefreshOnChange); the timer catches the
+# clock moving on (the queue estimate's quarter hours) and other stations' writes.
+REFRESH_MS = 30_000
+# What the figures are made of: a change to one of these makes them stale.
+FIGURE_TABLES = ("check_in", "refused_scan", "inquiry", "lead", "visitor", "booth", "factory")
 WHOLE_FAIR = "全程 Whole fair"
 
 # (figure, Chinese, English)
@@ -176,6 +181,7 @@ class OverviewPage(QWidget):
         self.timer = QTimer(self)
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
+        self.follows_changes = RefreshOnChange(ctx, self, FIGURE_TABLES, self.refresh)
 
     def _tab(self, rows: list[list[str]]) -> QWidget:
         """A tab of charts (names) and tables ("#names"), one list per row."""
@@ -202,6 +208,7 @@ class OverviewPage(QWidget):
 
     # -- refreshing
     def activated(self) -> None:
+        self.follows_changes.stale = False
         self.refresh()
         self.timer.start()
 
@@ -219,6 +226,7 @@ class OverviewPage(QWidget):
         self.refreshing = True
         (
             self.ctx.tasks.op(self._read, self.day_choice, self.reference())
+            .owned_by(self)
             .on_success(self.show_snapshot)
             .on_failure(self._refresh_failed)
             .run()
@@ -318,7 +326,7 @@ class OverviewPage(QWidget):
             with self.ctx.db.session() as session:
                 return rows_behind(session, window, target)
 
-        self.ctx.tasks.op(read).on_success(self._show_rows).run()
+        self.ctx.tasks.op(read).owned_by(self).on_success(self._show_rows).run()
 
     def _show_rows(self, rows: DrillRows) -> None:
         if self.drill_dialog is not None:
@@ -343,6 +351,7 @@ class OverviewPage(QWidget):
 
         (
             self.ctx.tasks.op(make)
+            .owned_by(self)
             .on_success(lambda files: self._show_preview(files, figures))
             .on_failure(self._report_failed)
             .run()
@@ -373,6 +382,7 @@ class OverviewPage(QWidget):
 
         (
             self.ctx.tasks.op(make)
+            .owned_by(self)
             .with_progress(self.tr("正在生成线索报告 Writing lead reports…"), self)
             .on_success(self._lead_reports_written)
             .on_cancelled(

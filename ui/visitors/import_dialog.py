@@ -268,6 +268,7 @@ class ImportDialog(QDialog):
                 self.ctx.settings.get(STATION_NAME),
                 dry_run=dry_run,
             )
+            .writes()
             .with_progress(label, self)
             .on_success(self._finished)
             .on_failure(self._failed)

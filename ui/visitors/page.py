@@ -34,6 +34,7 @@ from ui.context import AppContext
 from ui.visitors.import_dialog import ImportDialog
 from ui.visitors.table_model import VisitorTableModel
 from ui.visitors.walkin_form import WalkInForm
+from ui.widgets.refresh import RefreshOnChange
 
 SEARCH_LIMIT = 500  # hits shown in the table; a query finding more is refined by typing on
 TYPING_PAUSE_MS = 80
@@ -135,6 +136,8 @@ class VisitorsPage(QWidget):
         self.model.layoutChanged.connect(self._update_count)
         self._update_count()
         self._shown_once = False
+        # A walk-in at the desk, an import, an edit: the list follows while it is on screen.
+        self.follows_changes = RefreshOnChange(ctx, self, ("visitor",), self.refresh)
 
     # -- data
     def _fetch_ids(self, sort: VisitorSort, descending: bool) -> list[int]:

@@ -24,8 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from expo.errors import ExpoError
-from expo.models import VisitorType
-from expo.services.events import ensure_station
+from expo.models import StationKind, VisitorType
 from expo.services.registry import (
     DuplicateVisitor,
     NewVisitor,
@@ -36,7 +35,6 @@ from expo.services.registry import (
 from expo.text.labels import VISITOR_TYPE_LABELS
 from expo.text.phones import normalise_phone
 from ui.context import AppContext
-from ui.settings import STATION_NAME
 
 
 class WalkInForm(QWidget):
@@ -139,8 +137,8 @@ class WalkInForm(QWidget):
             wechat=self.wechat_edit.text(),
         )
         try:
-            with self.ctx.db.begin() as session:
-                station = ensure_station(session, self.ctx.settings.get(STATION_NAME))
+            with self.ctx.write(StationKind.DESK) as session:
+                station = session.station()
                 hit = add_visitor(session, new, station, force=force)
         except DuplicateVisitor as exc:
             self._show_duplicate(exc.existing)

@@ -1,7 +1,7 @@
 """refused scans and the indexes the live figures read
 
 Revision ID: 0120
-Revises: 0107
+Revises: 0109
 Create Date: 2026-12-02 18:05:00
 
 The dashboard's aggregations run on covering indexes: a day's check-ins by time (with kind,
@@ -17,7 +17,7 @@ from alembic import op
 import expo.models.types
 
 revision = "0120"
-down_revision = "0107"
+down_revision = "0109"
 branch_labels = None
 depends_on = None
 

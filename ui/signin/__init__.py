@@ -1,0 +1,1 @@
+"""Signing in at a station, and locking it when left alone."""
