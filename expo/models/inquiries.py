@@ -38,7 +38,7 @@ class Lead(SyncedMixin, Base):
     __tablename__ = "lead"
     __table_args__ = (
         UniqueConstraint("factory_id", "visitor_id", name="uq_lead_factory_visitor"),
-        Index("ix_lead_factory_rating", "factory_id", "rating"),  # hot leads per factory
+        Index("ix_lead_rating_factory", "rating", "factory_id"),  # hot leads per factory
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -59,7 +59,8 @@ class Inquiry(SyncedMixin, Base):
     """An append-only record of what a buyer asked a factory at its booth."""
 
     __tablename__ = "inquiry"
-    __table_args__ = (Index("ix_inquiry_factory_at", "factory_id", "at"),)  # a factory's day
+    # A factory's inquiries of a day and their buyers, from the index alone.
+    __table_args__ = (Index("ix_inquiry_factory_at", "factory_id", "at", "visitor_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)

@@ -134,3 +134,39 @@ def test_lead_reports_batch_runs_with_progress(page: OverviewPage, tmp_path: Pat
         "002-台州市萌宠用品有限公司.pdf",
     ]
     assert page.message_box is not None and "2" in page.message_box.text()
+
+
+def test_printing_paints_every_page_of_the_report(page: OverviewPage, tmp_path: Path) -> None:
+    import pypdfium2
+    from PySide6.QtPrintSupport import QPrinter
+
+    from ui.overview.report_preview import print_pdf
+
+    page.print_button.click()
+    assert page.preview is not None
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    printed = print_pdf(page.preview.pdf, printer)
+    assert printed == len(page.preview.page_labels)
+    document = pypdfium2.PdfDocument(str(tmp_path / "printed.pdf"))
+    assert len(document) == printed
+    document.close()
+
+
+def test_a_check_in_at_this_station_refreshes_the_dashboard(
+    page: OverviewPage, report_fair
+) -> None:
+    from expo.services.badges import code_for_visitor
+    from expo.services.checkin import check_in
+
+    page.select_day(None)
+    page.refresh()
+    assert page.values["first_entries"].text() == "6"
+    page.timer.stop()  # only the change signal may refresh now
+    with page.ctx.write() as uow:
+        code = code_for_visitor(uow, report_fair.visitors["D"])
+        check_in(uow, code, uow.station())
+        check_in(uow, "EXPO1.GARBAGE", uow.station())
+    assert page.values["first_entries"].text() == "7"
+    assert page.values["refused"].text() == "4"

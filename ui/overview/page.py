@@ -37,8 +37,9 @@ from expo.progress import Progress
 from expo.services.reports.charts import ChartSpec, dashboard_charts
 from expo.services.reports.daily import ReportFiles, write_daily_pdf, write_figures_xlsx
 from expo.services.reports.drill import DrillRows, DrillTarget, rows_behind
-from expo.services.reports.figures import Figures, dashboard_figures
+from expo.services.reports.figures import Figures
 from expo.services.reports.lead_report import write_lead_reports
+from expo.services.reports.live import LiveFigures
 from expo.services.reports.tables import FigureTable, figure_tables
 from expo.services.reports.window import default_day, fair_days, report_window
 from ui.context import AppContext
@@ -116,6 +117,9 @@ class OverviewPage(QWidget):
         self.snapshot: Snapshot | None = None
         self.day_choice: dt.date | None | str = "default"
         self.refreshing = False
+        self.refresh_again = False
+        # Read incrementally: each refresh reads only the rows written since the last one.
+        self.live = LiveFigures()
         self.drill_dialog: DrillDialog | None = None
         self.preview: ReportPreview | None = None
         self.last_batch: ReportFiles | None = None
@@ -221,7 +225,8 @@ class OverviewPage(QWidget):
         self.day_choice = day
 
     def refresh(self) -> None:
-        if self.refreshing:  # a slow read is still running: never pile them up
+        if self.refreshing:  # a read is still running: never pile them up, read once more after
+            self.refresh_again = True
             return
         self.refreshing = True
         (
@@ -237,16 +242,22 @@ class OverviewPage(QWidget):
             days = fair_days(session)
             day = default_day(session) if choice == "default" else choice
             assert not isinstance(day, str)
-            figures = dashboard_figures(session, report_window(session, day), reference=reference)
+            figures = self.live.figures(session, report_window(session, day), reference=reference)
         return Snapshot(days, day, figures)
 
     def _refresh_failed(self, exc: BaseException) -> None:
         self.refreshing = False
+        self.refresh_again = False
         self.ctx.tasks.report_error(exc)
+
+    def _refresh_done(self) -> None:
+        self.refreshing = False
+        if self.refresh_again:
+            self.refresh_again = False
+            self.refresh()
 
     def show_snapshot(self, snapshot: Snapshot) -> None:
         start = time.perf_counter()
-        self.refreshing = False
         self.snapshot = snapshot
         if self.day_choice == "default":
             self.day_choice = snapshot.day
@@ -287,6 +298,7 @@ class OverviewPage(QWidget):
             if table.name in self.tables:
                 self.tables[table.name].set_table(table)
         self.shown.emit(time.perf_counter() - start)
+        self._refresh_done()
 
     def _fill_days(self, snapshot: Snapshot) -> None:
         days: list[dt.date | None] = [*snapshot.days]

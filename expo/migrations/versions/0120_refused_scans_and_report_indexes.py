@@ -54,17 +54,19 @@ def upgrade() -> None:
         ["at", "kind", "station_id", "undone_at", "visitor_id"],
     )
     op.create_index("ix_check_in_kind_at", "check_in", ["kind", "at", "undone_at", "visitor_id"])
+    op.create_index("ix_check_in_undone_at", "check_in", ["undone_at"])
     op.create_index("ix_visitor_source_type", "visitor", ["source", "visitor_type"])
-    op.create_index("ix_inquiry_factory_at", "inquiry", ["factory_id", "at"])
+    op.create_index("ix_inquiry_factory_at", "inquiry", ["factory_id", "at", "visitor_id"])
     op.create_index("ix_inquiry_product_product", "inquiry_product", ["product_id", "inquiry_id"])
-    op.create_index("ix_lead_factory_rating", "lead", ["factory_id", "rating"])
+    op.create_index("ix_lead_rating_factory", "lead", ["rating", "factory_id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_lead_factory_rating", table_name="lead")
+    op.drop_index("ix_lead_rating_factory", table_name="lead")
     op.drop_index("ix_inquiry_product_product", table_name="inquiry_product")
     op.drop_index("ix_inquiry_factory_at", table_name="inquiry")
     op.drop_index("ix_visitor_source_type", table_name="visitor")
+    op.drop_index("ix_check_in_undone_at", table_name="check_in")
     op.drop_index("ix_check_in_kind_at", table_name="check_in")
     op.drop_index("ix_check_in_at_cover", table_name="check_in")
     with op.batch_alter_table("refused_scan", schema=None) as batch_op:

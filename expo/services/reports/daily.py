@@ -85,6 +85,12 @@ def _story(session: Session, figures: Figures, styles: Styles) -> list:
         ),
         chart_flowable(charts["desks"], 150),
         table_flowable(tables["desks"], styles),
+        spacer(),
+        *(
+            [table_flowable(tables["desk_buckets"], styles)]
+            if figures.window.day is not None
+            else []
+        ),
         *section("拒绝扫描 Refused scans", styles),
         chart_flowable(charts["refused"], 130),
         table_flowable(tables["refused"], styles, [TEXT_WIDTH * 0.5, TEXT_WIDTH * 0.25]),

@@ -15,6 +15,7 @@ Definitions (the tests count them by hand the same way):
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -299,11 +300,32 @@ def desk_figures(
     minutes before ``reference``, or in its busiest 15 minutes when ``reference`` is past the
     window. Their ratio is the utilisation; an M/M/1 queue gives the estimate of people waiting.
     """
-    names = _station_names(session)
+    start, end = gap_span(window, reference, gaps_over)
+    gaps = _gaps_by_desk(session, start, end)
+    return assemble_desks(
+        _station_names(session), window, per_desk, refused_by_desk, gaps, reference
+    )
+
+
+def gap_span(
+    window: ReportWindow, reference: dt.datetime, gaps_over: dt.timedelta | None
+) -> tuple[dt.datetime, dt.datetime]:
+    """The stretch whose gaps between scans give the service rate."""
     live = window.start <= reference < window.end
     gap_end = min(reference, window.end) if live else window.end
     gap_start = max(window.start, gap_end - gaps_over) if gaps_over else window.start
-    gaps = _gaps_by_desk(session, gap_start, gap_end)
+    return gap_start, gap_end
+
+
+def assemble_desks(
+    names: dict[int, str],
+    window: ReportWindow,
+    per_desk: dict[int, dict[int, int]],
+    refused_by_desk: dict[str, int],
+    gaps: dict[int, list[int]],
+    reference: dt.datetime,
+) -> list[DeskFigures]:
+    live = window.start <= reference < window.end
     reference_bucket = (
         int((reference - window.start).total_seconds()) // BUCKET_SECONDS if live else None
     )
@@ -405,17 +427,46 @@ def factory_places(session: Session) -> dict[int, tuple[str, str, str]]:
     return places
 
 
-def inquiry_figures(session: Session, window: ReportWindow) -> InquiryFigures:
-    in_window = and_(Inquiry.at >= window.start, Inquiry.at < window.end)
-    per_factory = {
-        factory_id: (count, buyers)
-        for factory_id, count, buyers in session.execute(
-            select(Inquiry.factory_id, func.count(), func.count(distinct(Inquiry.visitor_id)))
-            .where(in_window)
-            .group_by(Inquiry.factory_id)
-        )
-    }
-    hot = dict(
+@dataclass(frozen=True)
+class FairMeta:
+    """What the inquiry figures name things by: factories, their places, halls, products."""
+
+    factories: list[tuple[int, str, bool]]  # id, Chinese name, TOP100
+    places: dict[int, tuple[str, str, str]]  # factory -> hall code, hall name, booth code
+    hall_names: dict[str, str]  # code -> name, in the halls' order
+    products: dict[int, tuple[str, str, str, str | None]]  # id -> sku, name, factory, category
+    category_names: dict[str, str]
+
+
+def fair_meta(session: Session) -> FairMeta:
+    return FairMeta(
+        factories=[
+            (factory_id, name, bool(top100))
+            for factory_id, name, top100 in session.execute(
+                select(Factory.id, Factory.name_zh, Factory.is_top100)
+            )
+        ],
+        places=factory_places(session),
+        hall_names=dict(
+            session.execute(select(Hall.code, Hall.name).order_by(Hall.sort_order)).tuples().all()
+        ),
+        products={
+            product_id: (sku, name, factory, category)
+            for product_id, sku, name, factory, category in session.execute(
+                select(
+                    Product.id, Product.sku, Product.name, Factory.name_zh, Product.category
+                ).join(Factory, Factory.id == Product.factory_id)
+            )
+        },
+        category_names=dict(
+            session.execute(select(Category.code, Category.name_zh)).tuples().all()
+        ),
+    )
+
+
+def hot_leads_by_factory(session: Session) -> dict[int, int]:
+    """Leads rated hot now, per factory (a seek on the rating index)."""
+    return dict(
         session.execute(
             select(Lead.factory_id, func.count())
             .where(Lead.rating == LeadRating.HOT)
@@ -424,18 +475,24 @@ def inquiry_figures(session: Session, window: ReportWindow) -> InquiryFigures:
         .tuples()
         .all()
     )
-    places = factory_places(session)
+
+
+def assemble_inquiries(
+    meta: FairMeta,
+    per_factory: dict[int, tuple[int, int]],
+    hot: dict[int, int],
+    product_counts: dict[int, int],
+) -> InquiryFigures:
+    """The inquiry figures from counts per factory (inquiries, buyers) and per product."""
     factories = []
-    for factory_id, name, top100 in session.execute(
-        select(Factory.id, Factory.name_zh, Factory.is_top100)
-    ):
+    for factory_id, name, top100 in meta.factories:
         count, buyers = per_factory.get(factory_id, (0, 0))
-        place = places.get(factory_id)
+        place = meta.places.get(factory_id)
         factories.append(
             FactoryFigures(
                 factory_id=factory_id,
                 name=name,
-                top100=bool(top100),
+                top100=top100,
                 hall=place[0] if place else None,
                 booth=place[2] if place else None,
                 inquiries=count,
@@ -444,64 +501,27 @@ def inquiry_figures(session: Session, window: ReportWindow) -> InquiryFigures:
             )
         )
     factories.sort(key=lambda f: (-f.inquiries, -f.hot_leads, f.factory_id))
-
-    halls: dict[str, list[int]] = {}
-    hall_names = dict(
-        session.execute(select(Hall.code, Hall.name).order_by(Hall.sort_order)).tuples().all()
-    )
-    for code in hall_names:
-        halls[code] = [0, 0]
+    halls: dict[str, list[int]] = {code: [0, 0] for code in meta.hall_names}
     for factory in factories:
         if factory.hall is not None:
             halls.setdefault(factory.hall, [0, 0])
             halls[factory.hall][0] += 1
             halls[factory.hall][1] += factory.inquiries
     by_hall = [
-        HallFigures(code, hall_names.get(code, code), counts[0], counts[1])
+        HallFigures(code, meta.hall_names.get(code, code), counts[0], counts[1])
         for code, counts in halls.items()
     ]
-
     top = [f for f in factories if f.top100]
     rest = [f for f in factories if not f.top100]
-
-    asked = (
-        select(inquiry_product.c.product_id.label("product_id"), func.count().label("n"))
-        .select_from(inquiry_product)
-        .join(Inquiry, Inquiry.id == inquiry_product.c.inquiry_id)
-        .where(in_window)
-        .group_by(inquiry_product.c.product_id)
-        .subquery()
-    )
-    products = [
-        ProductFigures(product_id, sku, name, factory, category, count)
-        for product_id, sku, name, factory, category, count in session.execute(
-            select(
-                Product.id,
-                Product.sku,
-                Product.name,
-                Factory.name_zh,
-                Product.category,
-                asked.c.n,
-            )
-            .join(Product, Product.id == asked.c.product_id)
-            .join(Factory, Factory.id == Product.factory_id)
-            .order_by(asked.c.n.desc(), Product.id)
-            .limit(TOP_PRODUCTS)
-        )
-    ]
-    by_category: dict[str | None, int] = dict(
-        session.execute(
-            select(Product.category, func.sum(asked.c.n))
-            .join(Product, Product.id == asked.c.product_id)
-            .group_by(Product.category)
-        )
-        .tuples()
-        .all()
-    )
-    category_names = dict(session.execute(select(Category.code, Category.name_zh)).tuples().all())
+    known = [(pid, n) for pid, n in product_counts.items() if n and pid in meta.products]
+    ranked = heapq.nsmallest(TOP_PRODUCTS, known, key=lambda item: (-item[1], item[0]))
+    products = [ProductFigures(pid, *meta.products[pid], inquiries=n) for pid, n in ranked]
+    by_category: dict[str | None, int] = defaultdict(int)
+    for pid, n in known:
+        by_category[meta.products[pid][3]] += n
     categories = [
-        CategoryFigures(code, category_names.get(code, "未分类") if code else "未分类", int(count))
-        for code, count in sorted(by_category.items(), key=lambda item: -item[1])
+        CategoryFigures(code, meta.category_names.get(code, "未分类") if code else "未分类", n)
+        for code, n in sorted(by_category.items(), key=lambda item: (-item[1], item[0] or ""))
     ]
     return InquiryFigures(
         total=sum(f.inquiries for f in factories),
@@ -515,6 +535,32 @@ def inquiry_figures(session: Session, window: ReportWindow) -> InquiryFigures:
         rest_inquiries=sum(f.inquiries for f in rest),
         products=products,
         categories=categories,
+    )
+
+
+def inquiry_figures(session: Session, window: ReportWindow) -> InquiryFigures:
+    in_window = and_(Inquiry.at >= window.start, Inquiry.at < window.end)
+    per_factory = {
+        factory_id: (count, buyers)
+        for factory_id, count, buyers in session.execute(
+            select(Inquiry.factory_id, func.count(), func.count(distinct(Inquiry.visitor_id)))
+            .where(in_window)
+            .group_by(Inquiry.factory_id)
+        )
+    }
+    product_counts = dict(
+        session.execute(
+            select(inquiry_product.c.product_id, func.count())
+            .select_from(inquiry_product)
+            .join(Inquiry, Inquiry.id == inquiry_product.c.inquiry_id)
+            .where(in_window)
+            .group_by(inquiry_product.c.product_id)
+        )
+        .tuples()
+        .all()
+    )
+    return assemble_inquiries(
+        fair_meta(session), per_factory, hot_leads_by_factory(session), product_counts
     )
 
 

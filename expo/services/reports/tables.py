@@ -83,6 +83,7 @@ def desks_table(figures: Figures) -> FigureTable:
             "拒绝 Refused",
             "扫描间隔中位数(秒) Median gap s",
             "服务率/分 Service /min",
+            "最近15分钟 Last 15 min",
             "到达率/分 Arrivals /min",
             "负荷 Load %",
             "排队估计 Queue",
@@ -95,6 +96,7 @@ def desks_table(figures: Figures) -> FigureTable:
                 desk.refused,
                 _maybe(desk.median_gap_s),
                 _maybe(desk.service_per_min),
+                round(desk.arrivals_per_min * 15),
                 round(desk.arrivals_per_min, 1),
                 None if desk.utilisation is None else round(100 * desk.utilisation),
                 _maybe(desk.queue_estimate)
@@ -106,6 +108,21 @@ def desks_table(figures: Figures) -> FigureTable:
         ],
         DrillKind.DESK,
         tuple(desk.station for desk in figures.desks),
+    )
+
+
+def desk_buckets_table(figures: Figures) -> FigureTable:
+    """Scans per desk and quarter hour: one row per quarter hour with a scan, one column a desk."""
+    desks = [desk for desk in figures.desks if desk.per_bucket]
+    buckets = sorted({index for desk in desks for index in desk.per_bucket})
+    return FigureTable(
+        "desk_buckets",
+        "各签到台每15分钟 Desk scans per 15 minutes",
+        ("时段 From", *(desk.station for desk in desks)),
+        [
+            (figures.bucket_label(index), *(desk.per_bucket.get(index, 0) for desk in desks))
+            for index in buckets
+        ],
     )
 
 
@@ -214,6 +231,7 @@ def figure_tables(figures: Figures, *, factory_limit: int | None = None) -> list
         summary_table(figures),
         arrivals_table(figures),
         desks_table(figures),
+        desk_buckets_table(figures),
         refused_table(figures),
         types_table(figures),
         halls_table(figures),

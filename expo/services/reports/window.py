@@ -75,12 +75,9 @@ def local_today(session: Session) -> dt.date:
 
 def fair_days(session: Session) -> list[dt.date]:
     """The local days from the first check-in to the last (from the ``at`` index: two seeks)."""
-    first, last = session.execute(
-        select(
-            type_coerce(func.min(CheckIn.at), UTCDateTime),
-            type_coerce(func.max(CheckIn.at), UTCDateTime),
-        )
-    ).one()
+    # Two statements: SQLite seeks the index for a lone min() or max(), but scans it for both.
+    first = session.scalar(select(type_coerce(func.min(CheckIn.at), UTCDateTime)))
+    last = session.scalar(select(type_coerce(func.max(CheckIn.at), UTCDateTime)))
     if first is None or last is None:
         return []
     zone = event_zone(session)

@@ -185,3 +185,40 @@ def test_the_same_figures_on_postgresql(pg_db) -> None:
         assert fair_days(session) == [EVE, DAY]
     bucket = _rows(pg_db, DrillKind.ARRIVALS_BUCKET, "36")
     assert bucket.total == 4
+
+
+def test_live_figures_equal_the_sql_figures_as_rows_come_in(report_db, report_fair) -> None:
+    from expo.actors import Actor
+    from expo.services.badges import code_for_visitor
+    from expo.services.checkin import check_in, undo_last_check_in
+    from expo.services.reports.live import LiveFigures
+    from tests.people import add_visitor
+
+    live = LiveFigures()
+
+    def same(day=DAY) -> None:  # noqa: ANN001
+        window = day_window(ZONE, day) if day else None
+        with report_db.session() as session:
+            window = window or report_window(session, None)
+            expected = dashboard_figures(session, window, reference=local(DAY, "09:20:00"))
+            got = live.figures(session, window, reference=local(DAY, "09:20:00"))
+        assert got == expected
+
+    same()
+    same(EVE)
+    same(None)
+    assert live.reloads == 1
+    # New rows are read by id: a walk-in registered and checked in, a refused scan, an inquiry.
+    with report_db.write(Actor("Desk 1")) as uow:
+        from expo.models import VisitorSource, VisitorType
+
+        walk_in = add_visitor(uow, "新来", None, VisitorType.OTHER, source=VisitorSource.WALK_IN)
+        check_in(uow, code_for_visitor(uow, walk_in), uow.station())
+        check_in(uow, "EXPO1.BROKEN", uow.station())
+    same(None)
+    assert live.reloads == 1
+    # An undo changes a row in place: the figures load again, and still agree.
+    with report_db.write(Actor("Desk 1")) as uow:
+        undo_last_check_in(uow, uow.station())
+    same(None)
+    assert live.reloads == 2

@@ -85,9 +85,17 @@ def test_every_figure_table_goes_to_xlsx(report_db, tmp_path: Path) -> None:
     with report_db.session() as session:
         write_figures_xlsx(daily_figures(session, DAY), path)
     book = load_workbook(path)
-    assert len(book.sheetnames) == 10
+    assert len(book.sheetnames) == 11
     summary = {row[0]: row[1] for row in book["概况 Summary"].iter_rows(values_only=True)}
     assert summary["未到场 No-shows so far"] == EXPECTED["no_shows"]
+    quarter_hours = book[next(n for n in book.sheetnames if n.startswith("各签到台每15分钟"))]
+    assert list(quarter_hours.iter_rows(values_only=True)) == [
+        ("时段 From", "Desk 1", "Desk 2"),
+        ("00:00", 0, 1),
+        ("09:00", 4, 0),
+        ("09:15", 0, 1),
+        ("14:00", 0, 1),
+    ]
     refused = book["拒绝扫描 Refused scans"]
     assert [row for row in refused.iter_rows(min_row=2, values_only=True)] == [
         ("无效 invalid", 1),
