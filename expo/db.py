@@ -32,6 +32,8 @@ from expo.errors import ExpoError
 from expo.unit_of_work import ALLOW_WRITES, UnitOfWork, install_write_guard
 
 APP_NAME = "ExpoDesk"
+# What ``EventDatabase.read`` yields: the name ui/ uses for it (ui/ imports no SQLAlchemy).
+ReadSession = Session
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
@@ -170,8 +172,16 @@ class EventDatabase:
                 raise
 
     def session(self) -> Session:
-        """A session for reads (or for a caller that commits itself)."""
+        """A session for reads that need no actor (the event's name, a schema check)."""
         return self.session_factory()
+
+    @contextmanager
+    def read(self, actor: Actor) -> Iterator[Session]:
+        """A session for reads by ``actor``: services that read personal data check its role."""
+        from expo.permissions import bind_reader
+
+        with self.session_factory() as session:
+            yield bind_reader(session, actor)
 
     def checkpoint(self) -> None:
         """Fold SQLite's write-ahead log back into the file after a bulk write.

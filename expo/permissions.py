@@ -63,6 +63,23 @@ class NotAllowed(ExpoError):
     """The signed-in person's role may not do this."""
 
 
+ANONYMOUS = Actor("unknown station")
+_READER = "expo_actor"
+
+
+def actor_of(session: Session) -> Actor:
+    """Who is reading or writing through ``session``: the unit of work's actor, the actor a
+    read session was opened for (``EventDatabase.read``), else an anonymous one (which may do
+    nothing once the event has users)."""
+    actor = getattr(session, "actor", None) or session.info.get(_READER)
+    return actor if isinstance(actor, Actor) else ANONYMOUS
+
+
+def bind_reader(session: Session, actor: Actor) -> Session:
+    session.info[_READER] = actor
+    return session
+
+
 def users_exist(session: Session) -> bool:
     from expo.models.users import User
 

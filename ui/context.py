@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 
 from expo.actors import Actor
-from expo.db import EventDatabase
+from expo.db import EventDatabase, ReadSession
 from expo.models import StationKind
 from expo.unit_of_work import ChangeSet, UnitOfWork
 from ui.ops import TaskRunner
@@ -57,6 +57,15 @@ class AppContext:
         with self.db.write(self.actor(kind, factory_id)) as uow:
             yield uow
         self.announce(uow.changes)
+
+    @contextmanager
+    def read(
+        self, kind: StationKind = StationKind.DESK, factory_id: int | None = None
+    ) -> Iterator[ReadSession]:
+        """A session for reads as this station's signed-in person (roles checked on reads of
+        personal data); safe on a worker thread."""
+        with self.db.read(self.actor(kind, factory_id)) as session:
+            yield session
 
     def announce(self, changes: ChangeSet) -> None:
         if changes:

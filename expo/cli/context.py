@@ -58,9 +58,10 @@ class CliContext:
         return self._db
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A session of the event database for a command that only reads."""
-        with self.open_db().session() as session:
+    def reading(self, station: str | None = None) -> Iterator[Session]:
+        """A session of the event database for a command that only reads, as its actor."""
+        actor = self.actor(station)
+        with self.open_db().read(actor) as session:
             yield session
 
     def actor(
