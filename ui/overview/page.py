@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from expo.models import StationKind
 from expo.models.types import utcnow
 from expo.progress import Progress
 from expo.services.reports.charts import ChartSpec, dashboard_charts
@@ -238,7 +239,7 @@ class OverviewPage(QWidget):
         )
 
     def _read(self, choice: dt.date | None | str, reference: dt.datetime) -> Snapshot:
-        with self.ctx.db.session() as session:
+        with self.ctx.read(StationKind.OFFICE) as session:
             days = fair_days(session)
             day = default_day(session) if choice == "default" else choice
             assert not isinstance(day, str)
@@ -335,7 +336,7 @@ class OverviewPage(QWidget):
         window = self.snapshot.figures.window
 
         def read() -> DrillRows:
-            with self.ctx.db.session() as session:
+            with self.ctx.read(StationKind.OFFICE) as session:
                 return rows_behind(session, window, target)
 
         self.ctx.tasks.op(read).owned_by(self).on_success(self._show_rows).run()
@@ -356,7 +357,7 @@ class OverviewPage(QWidget):
 
         def make() -> tuple[Path, Path]:
             pdf, xlsx = folder / "daily.pdf", folder / "daily.xlsx"
-            with self.ctx.db.session() as session:
+            with self.ctx.read(StationKind.OFFICE) as session:
                 write_daily_pdf(session, figures, pdf)
             write_figures_xlsx(figures, xlsx)
             return pdf, xlsx
@@ -389,7 +390,7 @@ class OverviewPage(QWidget):
         """Every factory's lead report into ``folder``, with progress and Cancel."""
 
         def make(progress: Progress) -> ReportFiles:
-            with self.ctx.db.session() as session:
+            with self.ctx.read(StationKind.OFFICE) as session:
                 return write_lead_reports(session, folder, progress=progress)
 
         (
