@@ -76,6 +76,13 @@ def _fingerprint(session: Session) -> tuple[object, ...]:
 
 
 @dataclass
+class _Sums:
+    per_factory: Counter[int] = field(default_factory=Counter)
+    pairs: set[tuple[int, int]] = field(default_factory=set)
+    products: Counter[int] = field(default_factory=Counter)
+
+
+@dataclass
 class _State:
     fingerprint: tuple[object, ...]
     loaded_at: float
@@ -96,6 +103,8 @@ class _State:
     inquiries: dict[int, Counter[int]] = field(default_factory=_counters)
     pairs: dict[int, set[tuple[int, int]]] = field(default_factory=lambda: defaultdict(set))
     products: dict[int, Counter[int]] = field(default_factory=_counters)
+    # A window's inquiry sums, kept up to date with the new rows (bucket range -> sums).
+    sums: dict[tuple[int, int], _Sums] = field(default_factory=dict)
 
     @classmethod
     def load(cls, session: Session) -> _State:
@@ -168,6 +177,10 @@ class _State:
             buckets[inquiry_id] = bucket
             self.inquiries[bucket][factory_id] += 1
             self.pairs[bucket].add((factory_id, visitor_id))
+            for (first, end), sums in self.sums.items():
+                if first <= bucket < end:
+                    sums.per_factory[factory_id] += 1
+                    sums.pairs.add((factory_id, visitor_id))
         asked: set[int] = set()
         for inquiry_id, product_id in session.execute(
             select(inquiry_product.c.inquiry_id, inquiry_product.c.product_id).where(
@@ -178,6 +191,9 @@ class _State:
             if inquiry_id in buckets:
                 self.products[buckets[inquiry_id]][product_id] += 1
                 asked.add(product_id)
+                for (first, end), sums in self.sums.items():
+                    if first <= buckets[inquiry_id] < end:
+                        sums.products[product_id] += 1
         if not asked <= self.meta.products.keys():
             self.meta = fair_meta(session)  # a catalogue imported since the load
         self.inquiry_mark = top
@@ -268,23 +284,24 @@ class _State:
             TypeMix(t, self.registered[(t, VisitorSource.PREREGISTERED)], arrived_by_type[t])
             for t in VisitorType
         ]
-        per_factory_count: Counter[int] = Counter()
-        for _, by_factory in within(self.inquiries):
-            per_factory_count.update(by_factory)
-        buyers: Counter[int] = Counter()
-        seen: set[tuple[int, int]] = set()
-        for _, pairs in within(self.pairs):
-            seen |= pairs
-        for factory_id, _ in seen:
-            buyers[factory_id] += 1
-        product_counts: Counter[int] = Counter()
-        for _, by_product in within(self.products):
-            product_counts.update(by_product)
+        sums = self.sums.get((first, end))
+        if sums is None:
+            sums = _Sums()
+            for _, by_factory in within(self.inquiries):
+                sums.per_factory.update(by_factory)
+            for _, pairs in within(self.pairs):
+                sums.pairs |= pairs
+            for _, by_product in within(self.products):
+                sums.products.update(by_product)
+            if len(self.sums) >= 4:  # a few windows looked at in turn; not every one ever
+                self.sums.pop(next(iter(self.sums)))
+            self.sums[(first, end)] = sums
+        buyers: Counter[int] = Counter(factory_id for factory_id, _ in sums.pairs)
         inquiries = assemble_inquiries(
             self.meta,
-            {f: (n, buyers[f]) for f, n in per_factory_count.items()},
+            {f: (n, buyers[f]) for f, n in sums.per_factory.items()},
             hot_leads_by_factory(session),
-            dict(product_counts),
+            dict(sums.products),
         )
         return Figures(
             event=event,

@@ -215,7 +215,16 @@ def test_live_figures_equal_the_sql_figures_as_rows_come_in(report_db, report_fa
         walk_in = add_visitor(uow, "新来", None, VisitorType.OTHER, source=VisitorSource.WALK_IN)
         check_in(uow, code_for_visitor(uow, walk_in), uow.station())
         check_in(uow, "EXPO1.BROKEN", uow.station())
+    with report_db.write(Actor(report_fair.fair.station_a)) as uow:
+        from expo.services.leads import InquiryDraft, booth_station, record_inquiry
+
+        fair = report_fair.fair
+        booth = booth_station(uow, fair.station_a, fair.factory_a)
+        record_inquiry(
+            uow, fair.factory_a, fair.code_private, InquiryDraft(skus=("CY-003",)), booth
+        )
     same(None)
+    same()
     assert live.reloads == 1
     # An undo changes a row in place: the figures load again, and still agree.
     with report_db.write(Actor("Desk 1")) as uow:
