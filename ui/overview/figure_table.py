@@ -92,12 +92,15 @@ class FigureTableView(QTableView):
         self.verticalHeader().setDefaultSectionSize(22)
         self.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setStretchLastSection(True)
+        self.horizontalHeader().setResizeContentsPrecision(40)  # 500 factories: measure 40
         self.setMinimumHeight(90)
         self.clicked.connect(self._clicked)
 
     def set_table(self, table: FigureTable) -> None:
+        first = self.source.table is None
         self.source.set_table(table)
-        self.resizeColumnsToContents()
+        if first:  # widths from the header and the first rows, once: a refresh keeps them
+            self.resizeColumnsToContents()
 
     def row_of(self, key: str) -> int:
         """The view row showing ``key`` (after sorting), -1 if none."""
