@@ -128,3 +128,8 @@ def require(
 def masks_phones(session: Session, actor: Actor) -> bool:
     """Lists and exports show phones masked (last 4 digits) for this actor."""
     return not allowed(session, actor, Permission.SEE_FULL_PHONES)
+
+
+def permit(session: Session, permission: Permission, factory_id: int | None = None) -> None:
+    """``require`` for whoever acts through ``session`` (a unit of work or a read session)."""
+    require(session, actor_of(session), permission, factory_id)

@@ -27,6 +27,7 @@ import shiboken6
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
+from expo.errors import ExpoError
 from expo.progress import Cancelled, Progress
 
 log = logging.getLogger(__name__)
@@ -158,7 +159,9 @@ class Op(Generic[T]):
         except BaseException as exc:  # noqa: BLE001 - every failure goes back to the GUI
             if not isinstance(exc, Cancelled | Exception):
                 raise
-            if not isinstance(exc, Cancelled):
+            if isinstance(exc, ExpoError):  # a refusal with a message for the user: no bug
+                log.info("background task refused: %s", exc)
+            elif not isinstance(exc, Cancelled):
                 log.error("background task failed:\n%s", "".join(traceback.format_exception(exc)))
             self.signals.failed.emit(exc)
         else:

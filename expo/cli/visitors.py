@@ -175,6 +175,12 @@ def run_export(args: argparse.Namespace, ctx: CliContext) -> Output:
             mask_phones=args.mask_phones,
             progress=ctx.progress("export"),
         )
+    from expo.services.audit import record_export
+
+    with ctx.writing() as uow:  # who took personal data out, how much, where to
+        record_export(
+            uow, "visitors", result.exported, result.path.resolve(), masked=args.mask_phones
+        )
     data = {"exported": result.exported, "file": str(result.path.resolve())}
     return Output(data, f"Exported {result.exported} visitors to {result.path}")
 

@@ -17,6 +17,8 @@ from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
 from expo.models import EventRecord, EventSubject, Visitor
+from expo.permissions import Permission, permit
+from expo.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def list_events(
     session: Session, where: AuditFilter = AuditFilter(), *, limit: int | None = 1000
 ) -> list[AuditEntry]:
     """Events matching ``where``, newest first (at most ``limit``; None: all)."""
+    permit(session, Permission.READ_AUDIT)
     query = _query(session, where).order_by(EventRecord.id.desc())
     if limit is not None:
         query = query.limit(limit)
@@ -115,6 +118,7 @@ def event_stations(session: Session) -> list[str]:
 
 def export_events(session: Session, path: Path, where: AuditFilter = AuditFilter()) -> int:
     """Write the matching events to an XLSX file, one row per field change; returns rows."""
+    permit(session, Permission.READ_AUDIT)
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -171,3 +175,14 @@ def _entry(row: EventRecord) -> AuditEntry:
         tuple(row.subjects or ()),
         dict(row.data or {}),
     )
+
+
+def record_export(
+    uow: UnitOfWork, what: str, rows: int, target: str | Path, **details: Any
+) -> None:
+    """Log an export of personal data (who, what, how many rows, where to) in the event log.
+
+    The export itself reads in its own session (a long read must not hold the write lock that
+    desks need); this short write records it once the file is written.
+    """
+    uow.record(f"export.{what}", [], rows=rows, file=str(target), **details)

@@ -24,6 +24,7 @@ from expo.errors import ExpoError
 from expo.models import Badge, BadgePrint, Event, ImportBatch, Visitor, VisitorType
 from expo.models.base import table_of
 from expo.models.types import utcnow
+from expo.permissions import Permission, permit
 from expo.services.events import StationRef, badge_secret
 
 # What a registration number may look like: letters, digits and a few separators.
@@ -275,6 +276,7 @@ def _issue_many(session: Session, visitor_ids: Iterable[int]) -> None:
 
 def revoke_badge(session: Session, visitor_id: int) -> BadgeInfo:
     """Revoke the visitor's valid badge: its code is "revoked" at every scanner from now on."""
+    permit(session, Permission.REVOKE_BADGE)
     badge = session.scalar(_current_badge_query(visitor_id, Badge))
     if badge is None:
         _require_visitor(session, visitor_id)
@@ -286,6 +288,7 @@ def revoke_badge(session: Session, visitor_id: int) -> BadgeInfo:
 
 def reissue_badge(session: Session, visitor_id: int) -> BadgeInfo:
     """A lost badge: revoke the valid one (if any) and issue a new code with the next serial."""
+    permit(session, Permission.REVOKE_BADGE)
     _require_visitor(session, visitor_id)
     session.execute(
         update(Badge)
@@ -307,6 +310,7 @@ def record_badge_print(
     session: Session, badge_id: int, station: StationRef | None, *, layout: str = "label"
 ) -> PrintRecord:
     """Log that a badge was printed; every print after the first counts as a reprint."""
+    permit(session, Permission.PRINT_BADGES)
     badge = session.get(Badge, badge_id)
     if badge is None:
         raise NoBadge(f"No badge with id {badge_id}; scan the visitor again.")

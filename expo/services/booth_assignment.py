@@ -28,6 +28,7 @@ from expo.booths.solver import (
 )
 from expo.errors import ExpoError
 from expo.models import RATING_DIMENSIONS, Booth, BoothExclusion, Factory, Hall
+from expo.permissions import Permission, permit
 from expo.progress import Progress
 
 
@@ -150,6 +151,7 @@ def assign_booths(
     on_solution: Callable[[Solution], None] | None = None,
 ) -> AssignmentResult:
     """Propose (and with ``options.save`` write) the assignment of every factory to booths."""
+    permit(session, Permission.MANAGE_BOOTHS)
     options = options or AssignOptions()
     progress = progress or Progress()
     started = time.monotonic()
@@ -269,6 +271,7 @@ def assign_by_hand(session: Session, factory_id: int, booth_ids: Sequence[int]) 
     booths that are not adjacent, less area than requested. A direct competitor next door is
     allowed but comes back as a warning, for the organiser to decide.
     """
+    permit(session, Permission.MANAGE_BOOTHS)
     factory = session.get(Factory, factory_id)
     if factory is None:
         raise AssignmentError(f"No factory with id {factory_id}.")
@@ -378,6 +381,7 @@ def _competitor_warnings(session: Session, factory: Factory, chosen: list[Booth]
 
 def unassign_booth(session: Session, booth_id: int) -> None:
     """Take the factory off this booth (and off the rest of its run)."""
+    permit(session, Permission.MANAGE_BOOTHS)
     booth = session.get(Booth, booth_id)
     if booth is None:
         raise AssignmentError(f"No booth with id {booth_id}.")
@@ -393,6 +397,7 @@ def unassign_booth(session: Session, booth_id: int) -> None:
 
 def exclude_factory(session: Session, factory_id: int, booth_id: int, reason: str | None = None):
     """The organiser's rule: never this factory in this booth (it loses the booth now if held)."""
+    permit(session, Permission.MANAGE_BOOTHS)
     factory = session.get(Factory, factory_id)
     booth = session.get(Booth, booth_id)
     if factory is None or booth is None:
@@ -407,6 +412,7 @@ def exclude_factory(session: Session, factory_id: int, booth_id: int, reason: st
 
 
 def allow_factory(session: Session, factory_id: int, booth_id: int) -> None:
+    permit(session, Permission.MANAGE_BOOTHS)
     exclusion = session.get(BoothExclusion, (factory_id, booth_id))
     if exclusion is not None:
         session.delete(exclusion)

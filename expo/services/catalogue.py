@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
 from expo.models import Product, inquiry_product
+from expo.permissions import Permission, permit
 from expo.services.factories import category_codes, require_factory
 
 MAX_PRICE = Decimal("100000000")  # a hundred million yuan a piece: anything above is a typo
@@ -413,6 +414,7 @@ def save_catalogue(
     """Apply the catalogue table's edits in one go: ``(product id or None for a new product,
     its fields)`` and the ids of products to delete. Checks everything first; on any problem
     raises ``CatalogueError`` listing them all and writes nothing."""
+    permit(session, Permission.MANAGE_CATALOGUE, factory_id)
     require_factory(session, factory_id)
     existing = {
         p.id: p for p in session.scalars(select(Product).where(Product.factory_id == factory_id))

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 from expo.errors import ExpoError
 from expo.importing.columns import column_letter
 from expo.models import Category, Product
+from expo.permissions import Permission, permit
 from expo.progress import Progress
 from expo.services.catalogue import (
     PRODUCT_FIELDS,
@@ -289,6 +290,7 @@ def import_catalogue(
     nothing is written and the result tells what would happen. A ``Cancelled`` from
     ``progress.check()`` propagates: the caller's transaction rolls back.
     """
+    permit(session, Permission.MANAGE_CATALOGUE, factory_id)
     path = Path(path)
     progress = progress or Progress()
     require_factory(session, factory_id)

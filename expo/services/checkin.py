@@ -23,6 +23,7 @@ from expo.errors import ExpoError
 from expo.models import CheckIn, CheckInKind, Event, Station, Visitor, VisitorType
 from expo.models.base import table_of
 from expo.models.types import utcnow
+from expo.permissions import Permission, permit
 from expo.services.badges import BadgeStatus, FoundBy, issue_badge, resolve_badge
 from expo.services.events import StationRef
 from expo.services.refused_scans import record_refused_scan
@@ -164,6 +165,7 @@ def _zone(name: str) -> ZoneInfo:
 
 def check_in(session: Session, payload: str, station: StationRef) -> CheckInResult:
     """Check in whoever ``payload`` (a scanned badge code or registration number) stands for."""
+    permit(session, Permission.CHECK_IN)
     lookup = resolve_badge(session, payload)
     if lookup.status in (BadgeStatus.INVALID, BadgeStatus.UNKNOWN):
         status = CheckInStatus(lookup.status.value)
@@ -195,6 +197,7 @@ def check_in(session: Session, payload: str, station: StationRef) -> CheckInResu
 
 def check_in_visitor(session: Session, visitor_id: int, station: StationRef) -> CheckInResult:
     """Check in a visitor found by search or just registered as a walk-in (issues a badge)."""
+    permit(session, Permission.CHECK_IN)
     visitor = _card(session, visitor_id)
     if visitor is None:
         raise ExpoError(f"No visitor with id {visitor_id}. Search again.")
@@ -250,6 +253,7 @@ def _record(
 
 def undo_check_in(session: Session, check_in_id: int, station: StationRef) -> UndoResult:
     """Mark one check-in of this station as undone (a wrong person, a double scan)."""
+    permit(session, Permission.CHECK_IN)
     row = session.get(CheckIn, check_in_id)
     if row is None:
         raise CannotUndo(f"No check-in {check_in_id}; nothing was undone.")

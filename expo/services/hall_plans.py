@@ -20,6 +20,7 @@ from expo.booths.geometry import EPS, Rect
 from expo.errors import ExpoError
 from expo.hall_layout import BoothPlan, booth_kind, is_near_entrance, prominence_score
 from expo.models import Booth, BoothKind, Category, Factory, Hall
+from expo.permissions import Permission, permit
 
 MIN_BOOTH_M = 1.0
 
@@ -157,6 +158,7 @@ def create_hall(
     depth_m: float,
     entrances: Sequence[Sequence[float]] = (),
 ) -> HallInfo:
+    permit(session, Permission.MANAGE_BOOTHS)
     code = code.strip().upper()
     if not code or len(code) > 8:
         raise PlanError("A hall needs a short code of 1-8 letters (A, B, 1号馆 ...).")
@@ -186,6 +188,7 @@ def update_hall(
     depth_m: float | None = None,
     entrances: Sequence[Sequence[float]] | None = None,
 ) -> HallInfo:
+    permit(session, Permission.MANAGE_BOOTHS)
     hall = _hall(session, hall_id)
     width = hall.width_m if width_m is None else float(width_m)
     depth = hall.depth_m if depth_m is None else float(depth_m)
@@ -315,6 +318,7 @@ def add_booth(
     is_corner: bool | None = None,
 ) -> BoothInfo:
     """A new booth on free floor; kind from its size unless given, prominence derived."""
+    permit(session, Permission.MANAGE_BOOTHS)
     hall = _hall(session, hall_id)
     rect = Rect(float(x_m), float(y_m), float(width_m), float(depth_m))
     check_place(session, hall, rect)
@@ -348,6 +352,7 @@ def add_booth_row(
     kind: BoothKind | None = None,
 ) -> list[BoothInfo]:
     """``count`` equal booths side by side (or one below another), all or none."""
+    permit(session, Permission.MANAGE_BOOTHS)
     if not 1 <= count <= 200:
         raise PlanError("A row holds 1-200 booths.")
     hall = _hall(session, hall_id)
@@ -373,6 +378,7 @@ def set_booth_rect(
     session: Session, booth_id: int, x_m: float, y_m: float, width_m: float, depth_m: float
 ) -> BoothInfo:
     """Move and/or resize a booth, refusing overlaps and the hall's walls."""
+    permit(session, Permission.MANAGE_BOOTHS)
     booth = _booth(session, booth_id)
     rect = Rect(float(x_m), float(y_m), float(width_m), float(depth_m))
     check_place(session, booth.hall, rect, ignore=[booth.id], label=f"Booth {booth.code}")
@@ -412,6 +418,7 @@ def _factory_area(session: Session, factory_id: int) -> float:
 
 def split_booth(session: Session, booth_id: int, parts: int = 2, *, vertical: bool = False):
     """Cut a free booth into ``parts`` equal booths along its width (or depth)."""
+    permit(session, Permission.MANAGE_BOOTHS)
     booth = _booth(session, booth_id)
     if not 2 <= parts <= 20:
         raise PlanError("Split a booth into 2-20 parts.")
@@ -460,6 +467,7 @@ def split_booth(session: Session, booth_id: int, parts: int = 2, *, vertical: bo
 
 def merge_booths(session: Session, booth_ids: Sequence[int]) -> BoothInfo:
     """Join booths that together form one rectangle into the first of them."""
+    permit(session, Permission.MANAGE_BOOTHS)
     booths = [_booth(session, i) for i in dict.fromkeys(booth_ids)]
     if len(booths) < 2:
         raise PlanError("Select two or more booths to merge.")
@@ -502,6 +510,7 @@ def merge_booths(session: Session, booth_ids: Sequence[int]) -> BoothInfo:
 
 
 def delete_booth(session: Session, booth_id: int) -> None:
+    permit(session, Permission.MANAGE_BOOTHS)
     booth = _booth(session, booth_id)
     if booth.locked:
         raise PlanError(f"Booth {booth.code} is locked; unlock it before deleting it.")
@@ -528,6 +537,7 @@ def update_booth(
     """Change a booth's code, kind or flags. Setting ``prominence`` or ``near_entrance`` makes
     it manual; ``prominence_manual=False`` / ``near_entrance_manual=False`` give the derived
     value back."""
+    permit(session, Permission.MANAGE_BOOTHS)
     booth = _booth(session, booth_id)
     # Everything is checked before anything changes: a refused edit leaves the booth as it was.
     if prominence is not None and not (math.isfinite(prominence) and 0 <= prominence <= 100):
@@ -672,6 +682,7 @@ def restore_hall_snapshot(session: Session, snapshot: HallSnapshot) -> None:
     A factory the snapshot places that meanwhile stands elsewhere is taken off its other booths,
     so no factory ends up in two places.
     """
+    permit(session, Permission.MANAGE_BOOTHS)
     from expo.models import BoothExclusion
 
     hall = _hall(session, snapshot.hall_id)

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from expo.models import Event, VisitorType
+from expo.permissions import Permission, permit
 from expo.services.catalogue_files import save_workbook_atomically
 from expo.services.leads import LeadSummary, list_inquiries, list_leads
 from expo.text.labels import VISITOR_TYPE_LABELS
@@ -89,6 +90,7 @@ def _zone(session: Session) -> dt.tzinfo:
 
 def export_inquiries(session: Session, factory_id: int, path: Path | str) -> InquiryExport:
     """Write the acting factory's inquiries (sheet 1) and leads (sheet 2) to ``path``."""
+    permit(session, Permission.READ_LEADS, factory_id)
     path = Path(path)
     zone = _zone(session)
     inquiries = list_inquiries(session, factory_id)

@@ -35,6 +35,7 @@ from expo.models import (
     inquiry_product,
 )
 from expo.models.types import UTCDateTime, utcnow
+from expo.permissions import Permission, permit
 from expo.services.badges import BadgeStatus, resolve_badge
 from expo.services.events import StationRef
 from expo.services.factories import require_factory
@@ -251,6 +252,7 @@ def booth_station(session: Session, name: str, factory_id: int) -> StationRef:
 def identify_buyer(session: Session, factory_id: int, payload: str) -> BuyerCard:
     """The buyer a scanned badge (or typed registration number) belongs to, checked offline
     against the event's key; raises ``BadgeRefused`` for an invalid, unknown or revoked one."""
+    permit(session, Permission.RECORD_INQUIRY, factory_id)
     require_factory(session, factory_id)
     lookup = resolve_badge(session, payload)
     if lookup.status != BadgeStatus.OK or lookup.visitor_id is None:
@@ -347,6 +349,7 @@ def record_inquiry(
     this factory is found or created; its rating and follow-up date follow the newest inquiry
     that gives one.
     """
+    permit(session, Permission.RECORD_INQUIRY, factory_id)
     check_station_acts_for(station, factory_id)
     buyer = identify_buyer(session, factory_id, payload)
     products = _products(session, factory_id, draft)
@@ -418,6 +421,7 @@ def update_lead(
     The lead's inquiries stay as they were (they are append-only). Another factory's lead is
     refused exactly like a lead that does not exist, so its existence does not leak either.
     """
+    permit(session, Permission.RECORD_INQUIRY, acting_factory)
     check_station_acts_for(station, acting_factory)
     require_factory(session, acting_factory)
     lead = session.get(Lead, lead_id)
@@ -441,6 +445,7 @@ def list_inquiries(
     session: Session, factory_id: int, *, lead_id: int | None = None
 ) -> list[InquiryRecord]:
     """The acting factory's inquiries, newest first (one lead's with ``lead_id``)."""
+    permit(session, Permission.READ_LEADS, factory_id)
     require_factory(session, factory_id)
     query = (
         select(Inquiry, Visitor, Station.name)
@@ -491,6 +496,7 @@ def list_leads(
     session: Session, factory_id: int, *, lead_id: int | None = None
 ) -> list[LeadSummary]:
     """The acting factory's leads, the most recently active first (one lead with ``lead_id``)."""
+    permit(session, Permission.READ_LEADS, factory_id)
     require_factory(session, factory_id)
     # type_coerce: SQLite hands MIN/MAX of a datetime back as text; the column type reads it.
     stats = (

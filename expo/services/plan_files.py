@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from expo.booths.geometry import Rect
 from expo.hall_layout import booth_kind
 from expo.models import Booth, BoothKind, Hall
+from expo.permissions import Permission, permit
 from expo.services.hall_plans import (
     BOOTH_COLUMNS,
     MIN_BOOTH_M,
@@ -186,6 +187,7 @@ def import_plan(
     A DXF drawing holds one hall's outlines: ``hall`` names it, ``layer`` the booth layer
     (see expo.services.plan_dxf).
     """
+    permit(session, Permission.MANAGE_BOOTHS)
     if path.suffix.lower() == ".dxf":
         from expo.services.plan_dxf import import_plan_dxf
 

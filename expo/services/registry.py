@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
 from expo.models import Visitor, VisitorSearchKey, VisitorSource, VisitorType
+from expo.permissions import Permission, permit
 from expo.services.events import StationRef
 from expo.services.visitor_index import index_companies, refresh_search_keys, search_key_rows
 from expo.services.visitor_search import (
@@ -114,6 +115,7 @@ def add_visitor(
     Refuses a visitor who looks already registered (same phone or WeChat) by raising
     ``DuplicateVisitor`` with the existing visitor, unless ``force``.
     """
+    permit(session, Permission.REGISTER_VISITOR)
     name = clean_text(new.name)
     if name is None:
         raise InvalidVisitor("The visitor needs a name: type it as on their ID or business card.")

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from expo.errors import ExpoError
 from expo.models import Visitor, VisitorType
+from expo.permissions import Permission, permit
 from expo.services.registry import (
     DuplicateVisitor,
     InvalidVisitor,
@@ -95,6 +96,7 @@ def update_visitor(
     (the CLI without --version). A phone that another visitor has is refused with
     ``DuplicateVisitor``.
     """
+    permit(uow, Permission.EDIT_VISITOR)
     visitor = uow.get(Visitor, visitor_id)
     if visitor is None:
         raise VisitorNotFound(f"No visitor {visitor_id}; search again.")

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from expo.errors import ExpoError
 from expo.models import Visitor, VisitorSource, VisitorType
+from expo.permissions import Permission, permit
 from expo.progress import Progress
 from expo.services.visitor_search import search_visitors
 from expo.text.labels import visitor_type_label
@@ -115,6 +116,7 @@ def export_visitors(
     progress: Progress | None = None,
 ) -> ExportResult:
     """Write the visitors (``ids``, else those ``where`` shows, else all) to an XLSX file."""
+    permit(session, Permission.EXPORT_PERSONAL_DATA)
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ExpoError(f"{path.name}: exports are Excel files; give a name ending in .xlsx.")

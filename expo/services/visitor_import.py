@@ -48,6 +48,7 @@ from expo.importing.records import Rejection, VisitorDetails, VisitorRecord, par
 from expo.models import ImportBatch, Visitor, VisitorSearchKey, VisitorSource, VisitorType
 from expo.models.base import table_of
 from expo.models.types import utcnow
+from expo.permissions import Permission, permit
 from expo.progress import Progress
 from expo.services.events import StationRef, ensure_station
 from expo.services.visitor_index import index_companies
@@ -427,6 +428,7 @@ def import_visitors(
     Raises ``Cancelled`` (from ``progress.check()``) when cancelled: the caller's transaction
     then rolls back and the database is as it was.
     """
+    permit(session, Permission.IMPORT_VISITORS)
     progress = progress or Progress()
     check_mapping(prepared)
     rows = prepared.data_rows()

@@ -53,11 +53,13 @@ def test_ctrl_l_locks_and_only_the_pin_unlocks(qtbot: QtBot, sync_ctx: AppContex
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     dialog = window.station_lock.dialog
     assert dialog is not None and dialog.name_edit.text() == "li.na"
+    assert not window.centralWidget().isVisible()  # nothing readable behind the lock
     dialog.reject()  # Esc: still locked
     assert window.station_lock.locked
     qtbot.keyClicks(dialog.pin_edit, "2468")
     qtbot.keyClick(dialog.pin_edit, Qt.Key.Key_Return)
     assert not window.station_lock.locked
+    assert window.centralWidget().isVisible()
 
 
 def test_the_station_locks_when_left_idle(qtbot: QtBot, sync_ctx: AppContext) -> None:

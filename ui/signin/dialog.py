@@ -35,6 +35,7 @@ class SignInDialog(QDialog):
         self.ctx = ctx
         self.locked_user = locked_user
         self.setModal(True)
+        self.setMinimumWidth(380)
         self.setWindowTitle(
             self.tr("Station locked 已锁定") if locked_user else self.tr("Sign in 登录")
         )

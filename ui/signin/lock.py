@@ -72,6 +72,8 @@ class StationLock(QObject):
         self._show(user)
 
     def _show(self, user: str | None) -> None:
+        # Nothing of the fair stays readable behind the dialog (a visitor list, leads).
+        self._set_contents_visible(False)
         self.dialog = SignInDialog(self.ctx, self.window, locked_user=user)
         self.dialog.signed_in.connect(self._unlocked)
         self.dialog.open()
@@ -80,4 +82,11 @@ class StationLock(QObject):
         if self.dialog is not None:
             self.dialog.deleteLater()
         self.dialog = None
+        self._set_contents_visible(True)
         self.restart_idle()
+
+    def _set_contents_visible(self, visible: bool) -> None:
+        central = getattr(self.window, "centralWidget", None)
+        widget = central() if callable(central) else None
+        if widget is not None:
+            widget.setVisible(visible)
