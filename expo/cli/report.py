@@ -77,13 +77,20 @@ def run_daily(args: argparse.Namespace, ctx: CliContext) -> Output:
 
 
 def run_leads(args: argparse.Namespace, ctx: CliContext) -> Output:
+    from expo.services.audit import record_export
     from expo.services.reports.lead_report import write_lead_report, write_lead_reports
 
+    if not args.all and args.out.is_dir():
+        raise ExpoError(f"--out {args.out} is a folder; give the PDF file for --factory.")
     with ctx.reading() as session:
         if args.all:
             result = write_lead_reports(session, args.out, progress=ctx.progress("lead reports"))
-            return _summary(result, f"{len(result.files)} lead reports")
-        if args.out.is_dir():
-            raise ExpoError(f"--out {args.out} is a folder; give the PDF file for --factory.")
-        result = write_lead_report(session, args.factory, args.out)
+        else:
+            result = write_lead_report(session, args.factory, args.out)
+    with ctx.writing() as uow:  # buyers' contacts left the event: who, how many, where to
+        record_export(
+            uow, "lead_reports", len(result.files), Path(args.out).resolve(), pages=result.pages
+        )
+    if args.all:
+        return _summary(result, f"{len(result.files)} lead reports")
     return _summary(result, f"the lead report of factory {args.factory}")

@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from expo.models import StationKind
 from expo.models.types import utcnow
 from expo.progress import Progress
+from expo.services.audit import record_export
 from expo.services.reports.charts import ChartSpec, dashboard_charts
 from expo.services.reports.daily import ReportFiles, write_daily_pdf, write_figures_xlsx
 from expo.services.reports.drill import DrillRows, DrillTarget, rows_behind
@@ -408,6 +409,8 @@ class OverviewPage(QWidget):
     def _lead_reports_written(self, result: ReportFiles) -> None:
         self.last_batch = result
         folder = Path(result.files[0]).parent if result.files else ""
+        with self.ctx.write(StationKind.OFFICE) as uow:  # buyers' contacts left: log who, where
+            record_export(uow, "lead_reports", len(result.files), str(folder), pages=result.pages)
         self._tell(f"{len(result.files)} 份线索报告 lead reports ({result.pages} pages) → {folder}")
 
     def _report_failed(self, exc: BaseException) -> None:

@@ -205,6 +205,15 @@ def test_report_commands_print_pages_and_files(report_db, tmp_path: Path, capsys
     )
     assert code == 0, err
     assert json.loads(out) == {"pages": 1, "files": [str(tmp_path / "b.pdf")]}
+    from sqlalchemy import select
+
+    from expo.models import EventRecord
+
+    with report_db.session() as session:
+        logged = session.scalars(
+            select(EventRecord.kind).where(EventRecord.kind == "export.lead_reports")
+        ).all()
+    assert len(logged) == 2  # --all and --factory: each export of buyers' contacts is logged
 
 
 def test_report_commands_say_what_to_fix(report_db, tmp_path: Path, capsys) -> None:
