@@ -127,3 +127,32 @@ def pg_db(pg_url: str) -> Iterator[EventDatabase]:
         yield db
     finally:
         db.dispose()
+
+
+@pytest.fixture(scope="session")
+def _report_fair_template(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN202
+    from tests.report_fair import build_report_fair
+
+    path = tmp_path_factory.mktemp("report-fair") / "fair.sqlite"
+    db = open_event(path, create=True)
+    with db.write(OFFICE) as session:
+        create_event(session, "测试展会", name_en="Test fair")
+    fair = build_report_fair(db)
+    db.dispose()
+    return path, fair
+
+
+@pytest.fixture
+def report_db(_report_fair_template, tmp_path: Path) -> Iterator[EventDatabase]:
+    """A copy of the hand-made day of tests/report_fair.py (its ``ReportFair`` is
+    ``report_fair``)."""
+    path = tmp_path / "report-fair.sqlite"
+    shutil.copyfile(_report_fair_template[0], path)
+    db = open_event(path)
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def report_fair(_report_fair_template):  # noqa: ANN201
+    return _report_fair_template[1]

@@ -55,6 +55,7 @@ COMMANDS: dict[str, Command] = {
     "audit": Command("expo.cli.audit", "read the event log (audit trail)"),
     "users": Command("expo.cli.users", "who may sign in, with which role"),
     "keys": Command("expo.cli.keys", "the event's badge-signing key"),
+    "report": Command("expo.cli.report", "printed reports (PDF) and XLSX"),
 }
 COMMAND_MODULES = tuple(dict.fromkeys(command.module for command in COMMANDS.values()))
 

@@ -34,6 +34,20 @@ def register(subparsers: argparse._SubParsersAction, common: argparse.ArgumentPa
         help="seconds the booth solver may take with --assign-booths",
     )
     demo.add_argument(
+        "--check-ins",
+        type=_count_or_zero,
+        default=0,
+        metavar="N",
+        help="then N check-ins over the fair's three days, with refused scans (for the dashboard)",
+    )
+    demo.add_argument(
+        "--inquiries",
+        type=_count_or_zero,
+        default=0,
+        metavar="N",
+        help="then N inquiries at the factories' booths (by visitors who came)",
+    )
+    demo.add_argument(
         "--replace", action="store_true", help="replace an event that is already in the database"
     )
     demo.set_defaults(handler=run_demo)
@@ -43,6 +57,13 @@ def _count(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _count_or_zero(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
     return value
 
 
@@ -82,6 +103,20 @@ def run_demo(args: argparse.Namespace, ctx: CliContext) -> Output:
     else:
         result = build_demo(db, options, ctx.progress("demo"), actor=ctx.actor())
     data = {"db": db.location, **asdict(result)}
+    if args.check_ins or args.inquiries:
+        from expo.demo_activity import ActivityOptions, add_activity
+
+        activity = add_activity(
+            db,
+            ActivityOptions(check_ins=args.check_ins, inquiries=args.inquiries, seed=args.seed),
+            ctx.progress("activity"),
+        )
+        data |= {
+            "check_ins": activity.check_ins,
+            "refused_scans": activity.refused,
+            "inquiries": activity.inquiries,
+            "leads": activity.leads,
+        }
     text = (
         f"Built the demo fair in {db.location}: {result.visitors} visitors, "
         f"{result.factories} factories ({result.top100} TOP100), {result.products} products, "

@@ -1,7 +1,7 @@
 """The event database's tables, as SQLAlchemy 2 typed models (one module per domain)."""
 
 from expo.models.audit import EventRecord, EventSubject
-from expo.models.badges import Badge, BadgePrint, CheckIn
+from expo.models.badges import Badge, BadgePrint, CheckIn, RefusedScan
 from expo.models.base import Base, SyncedMixin
 from expo.models.booths import Booth, BoothExclusion, Hall
 from expo.models.catalogue import RATING_DIMENSIONS, Factory, Product
@@ -45,6 +45,7 @@ __all__ = [
     "Lead",
     "LeadRating",
     "Product",
+    "RefusedScan",
     "Station",
     "StationKind",
     "User",

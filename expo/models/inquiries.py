@@ -9,6 +9,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -27,6 +28,7 @@ inquiry_product = Table(
     Base.metadata,
     Column("inquiry_id", ForeignKey("inquiry.id", ondelete="CASCADE"), primary_key=True),
     Column("product_id", ForeignKey("product.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_inquiry_product_product", "product_id", "inquiry_id"),  # most-asked products
 )
 
 
@@ -34,7 +36,10 @@ class Lead(SyncedMixin, Base):
     """One buyer at one factory: the thing a factory follows up. Holds that buyer's inquiries."""
 
     __tablename__ = "lead"
-    __table_args__ = (UniqueConstraint("factory_id", "visitor_id", name="uq_lead_factory_visitor"),)
+    __table_args__ = (
+        UniqueConstraint("factory_id", "visitor_id", name="uq_lead_factory_visitor"),
+        Index("ix_lead_rating_factory", "rating", "factory_id"),  # hot leads per factory
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     factory_id: Mapped[int] = mapped_column(
@@ -54,6 +59,8 @@ class Inquiry(SyncedMixin, Base):
     """An append-only record of what a buyer asked a factory at its booth."""
 
     __tablename__ = "inquiry"
+    # A factory's inquiries of a day and their buyers, from the index alone.
+    __table_args__ = (Index("ix_inquiry_factory_at", "factory_id", "at", "visitor_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     lead_id: Mapped[int] = mapped_column(ForeignKey("lead.id", ondelete="CASCADE"), index=True)

@@ -29,6 +29,7 @@ class ImportBatch(SyncedMixin, Base):
 
 class Visitor(SyncedMixin, Base):
     __tablename__ = "visitor"
+    # Pre-registered against walk-ins, by type: the dashboard's mix, counted from the index.
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(64), index=True)
@@ -67,7 +68,10 @@ class Visitor(SyncedMixin, Base):
 
     __mapper_args__ = {"version_id_col": version_id}
     # The Visitors page's "Source" column sorts by registration time.
-    __table_args__ = (Index("ix_visitor_created_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_visitor_created_at", "created_at"),
+        Index("ix_visitor_source_type", "source", "visitor_type"),
+    )
 
 
 class VisitorSearchKey(Base):

@@ -34,6 +34,7 @@ from expo.models.types import UTCDateTime, utcnow
 from expo.permissions import Permission, permit
 from expo.services.badges import BadgeStatus, FoundBy, event_key, issue_badge, resolve_badge
 from expo.services.events import StationRef
+from expo.services.refused_scans import record_refused_scan
 from expo.unit_of_work import UnitOfWork
 
 
@@ -240,16 +241,18 @@ def check_in(
     station = station or session.station  # asked for only when a row is written
     text = normalise_scan(payload)
     if not text:
-        return _refused(CheckInStatus.INVALID, FoundBy.CODE)
+        return _refused(session, payload, CheckInStatus.INVALID, FoundBy.CODE, station)
     if looks_like_code(text):
         return _check_in_code(session, text, station)
     lookup = resolve_badge(session, text)
     if lookup.status in (BadgeStatus.INVALID, BadgeStatus.UNKNOWN):
-        return _refused(CheckInStatus(lookup.status.value), lookup.found_by)
+        return _refused(
+            session, payload, CheckInStatus(lookup.status.value), lookup.found_by, station
+        )
     assert lookup.visitor_id is not None
     visitor = _card(session, lookup.visitor_id)
     if visitor is None:
-        return _refused(CheckInStatus.UNKNOWN, lookup.found_by)
+        return _refused(session, payload, CheckInStatus.UNKNOWN, lookup.found_by, station)
     if not confirm:
         return CheckInResult(
             CheckInStatus.CONFIRM,
@@ -267,20 +270,35 @@ def check_in(
     return _record(session, visitor, badge_id, station, lookup.found_by)
 
 
-def _refused(status: CheckInStatus, found_by: FoundBy) -> CheckInResult:
+def _station_name(session: UnitOfWork, station: StationSource) -> str:
+    """The desk's name without creating its row (a refused scan leaves no station behind)."""
+    return station.name if isinstance(station, StationRef) else session.actor.station
+
+
+def _refused(
+    session: UnitOfWork,
+    payload: str,
+    status: CheckInStatus,
+    found_by: FoundBy,
+    station: StationSource | None = None,
+) -> CheckInResult:
+    """An invalid or unknown scan: answered, and stored (by station name) for the figures."""
+    name = _station_name(session, station) if station is not None else session.actor.station
+    record_refused_scan(session, name, status.value, payload)
     return CheckInResult(status, None, None, None, _MESSAGES[status], found_by=found_by)
 
 
 def _check_in_code(session: UnitOfWork, text: str, station: StationSource) -> CheckInResult:
     if verify_code(event_key(session), text) is None:
-        return _refused(CheckInStatus.INVALID, FoundBy.CODE)
+        return _refused(session, text, CheckInStatus.INVALID, FoundBy.CODE, station)
     row = session.connection().execute(_SCAN, {"code": text.upper()}).first()
     if row is None:
         # Signed by this event but never issued here (or the visitor was deleted).
-        return _refused(CheckInStatus.UNKNOWN, FoundBy.CODE)
+        return _refused(session, text, CheckInStatus.UNKNOWN, FoundBy.CODE, station)
     badge_id, revoked_at = row[0], row[1]
     visitor = VisitorCard(*row[2:8])
     if revoked_at is not None:
+        record_refused_scan(session, _station_name(session, station), "revoked", text, visitor.id)
         return CheckInResult(
             CheckInStatus.REVOKED,
             visitor,

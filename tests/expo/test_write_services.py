@@ -285,7 +285,7 @@ def _cases() -> list[Case]:
         ),
         Case(
             "checkin.check_in",
-            (),  # a revoked badge is refused: nothing recorded
+            ("checkin.refused",),  # a revoked badge is refused: only the refusal is logged
             _in_uow(DESK, lambda uow, w: checkin.check_in(uow, _fair(w).revoked_code)),
             DESK,
         ),

@@ -25,15 +25,18 @@ def _has_dark_text(image: QImage, x0: int, y0: int, x1: int, y1: int) -> int:
 def test_overview_shows_the_live_figures(main_window: MainWindow, artifacts_dir: Path) -> None:
     page = main_window.show_page("overview")
     assert isinstance(page, OverviewPage)
-    assert page.values["visitors"].text() == "3,000"
-    assert page.values["factories"].text() == "120"
-    assert page.values["top100"].text() == "24"
-    assert page.title.text() == "1688 工厂直采节"
-    from expo.models import VisitorType
-
-    livestreamers = page.stats.visitors_by_type["livestreamer"]
-    bar = page.type_bars[VisitorType.LIVESTREAMER]
-    assert bar.text() == f"{livestreamers:,}  ({livestreamers / 3000:.0%})"
+    # The demo fair before its doors open: 3,000 pre-registered, nobody arrived yet.
+    assert page.values["first_entries"].text() == "0"
+    assert page.values["no_shows"].text() == "3,000"
+    assert page.values["inquiries"].text() == "0"
+    assert page.title.text().startswith("1688 工厂直采节 · ")
+    assert page.snapshot is not None
+    mix = {m.visitor_type.value: m.registered for m in page.snapshot.figures.types}
+    assert sum(mix.values()) == 3000
+    types = page.tables["types"].source.table
+    assert types is not None
+    livestreamers = next(row for row in types.rows if row[0] == "抖音/快手主播")
+    assert livestreamers[1] == mix["livestreamer"]
     main_window.grab().save(str(artifacts_dir / "main-window-overview.png"))
 
 

@@ -3,7 +3,7 @@
 Without them, sorting 200,000 visitors by city or registration time sorted the whole table.
 
 Revision ID: 0135
-Revises: 0110
+Revises: 0120
 Create Date: 2026-12-02 18:25:00.000000
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = "0135"
-down_revision = "0110"
+down_revision = "0120"
 branch_labels = None
 depends_on = None
 
