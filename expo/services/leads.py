@@ -13,21 +13,26 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
+from typing import Any
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import Select, exists, false, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from expo.errors import ExpoError
 from expo.models import (
     Inquiry,
+    InquiryAnswer,
     Lead,
+    LeadQuestion,
     LeadRating,
+    LeadTag,
     Product,
+    QuestionKind,
     Station,
     StationKind,
     Visitor,
@@ -38,6 +43,9 @@ from expo.models.types import UTCDateTime, utcnow
 from expo.services.badges import BadgeStatus, resolve_badge
 from expo.services.events import StationRef
 from expo.services.factories import require_factory
+from expo.services.lead_questions import answers_by_lead, answers_of_inquiries, resolve_answers
+from expo.services.lead_tags import add_tags, clean_tags, set_tags, tags_by_lead
+from expo.services.salespeople import clean_salesperson, remember_salesperson
 
 MAX_TEXT = 2000
 
@@ -110,6 +118,10 @@ class InquiryDraft:
     notes: str = ""
     rating: LeadRating | None = None
     follow_up_on: dt.date | None = None
+    # (question id, value): the option's text or number, or the text; several for "many".
+    answers: Sequence[tuple[int, str]] = ()
+    tags: Sequence[str] = ()  # put on the buyer's lead (tags it has stay)
+    salesperson: str | None = None  # who at the booth took the inquiry
 
 
 @dataclass(frozen=True)
@@ -132,6 +144,8 @@ class InquiryRecord:
     at: dt.datetime
     station: str | None
     badge_code: str | None
+    salesperson: str | None = None
+    answers: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # question id -> values
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -154,6 +168,9 @@ class InquiryRecord:
             "follow_up_on": self.follow_up_on.isoformat() if self.follow_up_on else None,
             "at": self.at.isoformat(),
             "station": self.station,
+            "salesperson": self.salesperson,
+            "answers": {str(q): list(v) for q, v in self.answers.items()},
+            "verified_by_badge": self.badge_code is not None,
         }
 
 
@@ -178,6 +195,16 @@ class LeadSummary:
     first_at: dt.datetime | None
     last_at: dt.datetime | None
     skus: tuple[str, ...]  # every product the buyer asked about, by SKU
+    salesperson: str | None = None  # who took the lead
+    verified_by_badge: bool = True  # False: typed in by hand, no badge was scanned
+    consent_at: dt.datetime | None = None  # the buyer agreed at this booth to share contact
+    tags: tuple[str, ...] = ()
+    answers: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # question id -> values
+
+    @property
+    def contact_shared(self) -> bool:
+        """The factory may have the buyer's contact: consent at registration or at its booth."""
+        return self.consent_share or self.consent_at is not None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -195,6 +222,11 @@ class LeadSummary:
             "inquiries": self.inquiries,
             "last_at": self.last_at.isoformat() if self.last_at else None,
             "products": list(self.skus),
+            "salesperson": self.salesperson,
+            "verified_by_badge": self.verified_by_badge,
+            "consent_at": self.consent_at.isoformat() if self.consent_at else None,
+            "tags": list(self.tags),
+            "answers": {str(q): list(v) for q, v in self.answers.items()},
         }
 
 
@@ -318,7 +350,7 @@ def _products(session: Session, factory_id: int, draft: InquiryDraft) -> list[Pr
     return sorted(chosen.values(), key=lambda p: p.sku)
 
 
-def _lead_for(session: Session, factory_id: int, visitor_id: int) -> Lead:
+def lead_for(session: Session, factory_id: int, visitor_id: int) -> Lead:
     """The buyer's one lead at the factory, created on the first inquiry."""
     query = select(Lead).where(Lead.factory_id == factory_id, Lead.visitor_id == visitor_id)
     lead = session.scalar(query)
@@ -349,7 +381,27 @@ def record_inquiry(
     """
     check_station_acts_for(station, factory_id)
     buyer = identify_buyer(session, factory_id, payload)
+    lead = lead_for(session, factory_id, buyer.visitor_id)
+    lead.verified_by_badge = True
+    return record_for_lead(session, lead, buyer.payload, draft, station)
+
+
+def record_for_lead(
+    session: Session,
+    lead: Lead,
+    badge_code: str | None,
+    draft: InquiryDraft,
+    station: StationRef,
+) -> InquiryRecord:
+    """Append an inquiry to ``lead`` (the acting factory's, found or created by the caller):
+    its products, answers, tags and salesperson, checked; ``badge_code`` None when the buyer
+    was typed in by hand."""
+    factory_id = lead.factory_id
+    check_station_acts_for(station, factory_id)
     products = _products(session, factory_id, draft)
+    answers = resolve_answers(session, factory_id, draft.answers)
+    tags = clean_tags(draft.tags)
+    salesperson = clean_salesperson(draft.salesperson)
     if draft.quantity is not None and draft.quantity <= 0:
         raise InquiryRefused("The quantity must be at least 1 (or left empty).")
     if draft.target_price is not None:
@@ -360,17 +412,18 @@ def record_inquiry(
     customisation = _clean_text(draft.customisation, "customisation wish")
     notes = _clean_text(draft.notes, "note")
 
-    lead = _lead_for(session, factory_id, buyer.visitor_id)
     now = utcnow()
     if draft.rating is not None:
         lead.rating = draft.rating
     if draft.follow_up_on is not None:
         lead.follow_up_on = draft.follow_up_on
+    if salesperson is not None and lead.salesperson is None:
+        lead.salesperson = salesperson
     lead.updated_at = now
     inquiry = Inquiry(
         lead_id=lead.id,
         factory_id=factory_id,
-        visitor_id=buyer.visitor_id,
+        visitor_id=lead.visitor_id,
         station_id=station.id,
         quantity=draft.quantity,
         target_price=draft.target_price,
@@ -379,12 +432,48 @@ def record_inquiry(
         rating=draft.rating,
         follow_up_on=draft.follow_up_on,
         at=now,
-        badge_code=buyer.payload,
+        badge_code=badge_code,
+        salesperson=salesperson,
     )
     inquiry.products = products
     session.add(inquiry)
     session.flush()
-    return _inquiry_record(inquiry, buyer.name, buyer.company, buyer.visitor_type, station.name)
+    session.add_all(
+        InquiryAnswer(
+            inquiry_id=inquiry.id,
+            lead_id=lead.id,
+            factory_id=factory_id,
+            question_id=question_id,
+            value=value,
+        )
+        for question_id, value in answers
+    )
+    add_tags(session, factory_id, lead.id, tags)
+    if salesperson is not None:
+        remember_salesperson(session, station, salesperson)
+    session.flush()
+    visitor = session.get(Visitor, lead.visitor_id)
+    assert visitor is not None
+    name, company = _shown_buyer(lead, visitor)
+    answered: dict[int, list[str]] = {}
+    for question_id, value in answers:
+        answered.setdefault(question_id, []).append(value)
+    return _inquiry_record(
+        inquiry,
+        name,
+        company,
+        visitor.visitor_type,
+        station.name,
+        {q: tuple(v) for q, v in answered.items()},
+    )
+
+
+def _shown_buyer(lead: Lead, visitor: Visitor) -> tuple[str, str | None]:
+    """The name and company the factory sees: for a buyer typed in by hand, what the booth
+    typed (the registry may know the same phone under another spelling; it is not shown)."""
+    if not lead.verified_by_badge and lead.given_name:
+        return lead.given_name, lead.given_company
+    return visitor.name, visitor.company
 
 
 class Keep(Enum):
@@ -404,6 +493,7 @@ class LeadUpdate:
     rating: LeadRating | None | Keep = KEEP
     follow_up_on: dt.date | None | Keep = KEEP
     notes: str | None | Keep = KEEP
+    tags: Sequence[str] | Keep = KEEP  # the lead's tags from now on
 
 
 def update_lead(
@@ -432,6 +522,8 @@ def update_lead(
         lead.follow_up_on = update.follow_up_on
     if update.notes is not KEEP:
         lead.notes = _clean_text(update.notes or "", "note")
+    if update.tags is not KEEP:
+        set_tags(session, acting_factory, lead.id, update.tags)
     lead.updated_at = utcnow()
     session.flush()
     return list_leads(session, acting_factory, lead_id=lead.id)[0]
@@ -443,8 +535,9 @@ def list_inquiries(
     """The acting factory's inquiries, newest first (one lead's with ``lead_id``)."""
     require_factory(session, factory_id)
     query = (
-        select(Inquiry, Visitor, Station.name)
+        select(Inquiry, Visitor, Station.name, Lead)
         .join(Visitor, Visitor.id == Inquiry.visitor_id)
+        .join(Lead, Lead.id == Inquiry.lead_id)
         .outerjoin(Station, Station.id == Inquiry.station_id)
         .where(Inquiry.factory_id == factory_id)
         .options(selectinload(Inquiry.products))
@@ -452,10 +545,22 @@ def list_inquiries(
     )
     if lead_id is not None:
         query = query.where(Inquiry.lead_id == lead_id)
-    return [
-        _inquiry_record(inquiry, visitor.name, visitor.company, visitor.visitor_type, station_name)
-        for inquiry, visitor, station_name in session.execute(query)
-    ]
+    rows = session.execute(query).all()
+    answers = answers_of_inquiries(session, factory_id, [row[0].id for row in rows])
+    records = []
+    for inquiry, visitor, station_name, lead in rows:
+        name, company = _shown_buyer(lead, visitor)
+        records.append(
+            _inquiry_record(
+                inquiry,
+                name,
+                company,
+                visitor.visitor_type,
+                station_name,
+                answers.get(inquiry.id, {}),
+            )
+        )
+    return records
 
 
 def _inquiry_record(
@@ -464,6 +569,7 @@ def _inquiry_record(
     company: str | None,
     visitor_type: VisitorType,
     station: str | None,
+    answers: Mapping[int, tuple[str, ...]] | None = None,
 ) -> InquiryRecord:
     return InquiryRecord(
         id=inquiry.id,
@@ -484,13 +590,34 @@ def _inquiry_record(
         at=inquiry.at,
         station=station,
         badge_code=inquiry.badge_code,
+        salesperson=inquiry.salesperson,
+        answers=dict(answers or {}),
     )
 
 
+@dataclass(frozen=True)
+class LeadFilter:
+    """Which of the factory's leads to list; empty fields filter nothing.
+
+    ``answers`` maps a question id to a value: a lead matches when one of its inquiries gave
+    that option (a choice question) or an answer containing that text (a text question)."""
+
+    tag: str | None = None
+    answers: Mapping[int, str] = field(default_factory=dict)
+    rating: LeadRating | None = None
+    follow_up_on: dt.date | None = None
+    unverified_only: bool = False
+
+
 def list_leads(
-    session: Session, factory_id: int, *, lead_id: int | None = None
+    session: Session,
+    factory_id: int,
+    *,
+    lead_id: int | None = None,
+    where: LeadFilter | None = None,
 ) -> list[LeadSummary]:
-    """The acting factory's leads, the most recently active first (one lead with ``lead_id``)."""
+    """The acting factory's leads, the most recently active first (one lead with ``lead_id``,
+    those that match ``where``)."""
     require_factory(session, factory_id)
     # type_coerce: SQLite hands MIN/MAX of a datetime back as text; the column type reads it.
     stats = (
@@ -524,6 +651,12 @@ def list_leads(
             func.coalesce(stats.c.n, 0).label("inquiries"),
             stats.c.first_at,
             stats.c.last_at,
+            Lead.salesperson,
+            Lead.verified_by_badge,
+            Lead.consent_at,
+            Lead.given_name,
+            Lead.given_company,
+            Lead.given_phone,
         )
         .join(Visitor, Visitor.id == Lead.visitor_id)
         .outerjoin(stats, stats.c.lead_id == Lead.id)
@@ -531,16 +664,84 @@ def list_leads(
     )
     if lead_id is not None:
         query = query.where(Lead.id == lead_id)
+    if where is not None:
+        query = _filtered(session, query, factory_id, where)
     skus = _skus_by_lead(session, factory_id)
+    tags = tags_by_lead(session, factory_id)
+    rows = session.execute(query).all()
+    answers = answers_by_lead(
+        session, factory_id, [row.id for row in rows] if lead_id is not None else None
+    )
     leads = []
-    for row in session.execute(query):
+    for row in rows:
         fields = row._asdict()
-        if not fields["consent_share"]:
+        given = (fields.pop("given_name"), fields.pop("given_company"), fields.pop("given_phone"))
+        if not fields["verified_by_badge"] and given[0]:
+            # Typed in by hand: the factory sees what its booth typed, not the registry's record.
+            fields |= {"name": given[0], "company": given[1], "phone": given[2]}
+            fields |= {"wechat": None, "email": None}
+            if fields["consent_at"] is None:
+                fields["phone"] = given[2]  # the buyer handed this number to the booth
+        elif not (fields["consent_share"] or fields["consent_at"] is not None):
             fields |= {"phone": None, "wechat": None, "email": None}
-        leads.append(LeadSummary(**fields, skus=tuple(skus.get(row.id, ()))))
+        leads.append(
+            LeadSummary(
+                **fields,
+                skus=tuple(skus.get(row.id, ())),
+                tags=tags.get(row.id, ()),
+                answers=answers.get(row.id, {}),
+            )
+        )
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
     leads.sort(key=lambda lead: (lead.last_at or epoch, lead.id), reverse=True)
     return leads
+
+
+def _filtered(
+    session: Session, query: Select[Any], factory_id: int, where: LeadFilter
+) -> Select[Any]:
+    """``query`` narrowed by ``where``: each condition an EXISTS on the factory's own rows."""
+    if where.tag:
+        query = query.where(
+            exists().where(
+                LeadTag.lead_id == Lead.id,
+                LeadTag.factory_id == factory_id,
+                func.lower(LeadTag.tag) == where.tag.strip().lower(),
+            )
+        )
+    kinds: dict[int, QuestionKind] = dict(
+        session.execute(
+            select(LeadQuestion.id, LeadQuestion.kind).where(
+                LeadQuestion.factory_id == factory_id,
+                LeadQuestion.id.in_(list(where.answers)),
+            )
+        ).all()
+    )
+    for question_id, value in where.answers.items():
+        if not value:
+            continue
+        if question_id not in kinds:  # another factory's question: nothing of ours matches
+            return query.where(false())
+        matches = (
+            InquiryAnswer.value.contains(value, autoescape=True)
+            if kinds[question_id] == QuestionKind.TEXT
+            else InquiryAnswer.value == value
+        )
+        query = query.where(
+            exists().where(
+                InquiryAnswer.lead_id == Lead.id,
+                InquiryAnswer.factory_id == factory_id,
+                InquiryAnswer.question_id == question_id,
+                matches,
+            )
+        )
+    if where.rating is not None:
+        query = query.where(Lead.rating == where.rating)
+    if where.follow_up_on is not None:
+        query = query.where(Lead.follow_up_on == where.follow_up_on)
+    if where.unverified_only:
+        query = query.where(Lead.verified_by_badge.is_(False))
+    return query
 
 
 def _skus_by_lead(session: Session, factory_id: int) -> dict[int, list[str]]:
@@ -556,3 +757,47 @@ def _skus_by_lead(session: Session, factory_id: int) -> dict[int, list[str]]:
     for lead_id, sku in rows:
         found.setdefault(lead_id, []).append(sku)
     return found
+
+
+class ConsentError(ExpoError):
+    """Consent at the booth cannot be recorded as asked."""
+
+
+def record_consent(
+    session: Session, factory_id: int, lead_id: int, station: StationRef
+) -> LeadSummary:
+    """The buyer of the factory's lead agreed at its booth to share their contact with it.
+
+    Recorded with the time and the station (once: asking again keeps the first record); from
+    then on the lead's phone, WeChat and e-mail show in the factory's lists and exports.
+    """
+    check_station_acts_for(station, factory_id)
+    lead = _own_lead(session, factory_id, lead_id)
+    if lead.consent_at is None:
+        lead.consent_at = utcnow()
+        lead.consent_station_id = station.id
+        lead.updated_at = lead.consent_at
+        session.flush()
+    return list_leads(session, factory_id, lead_id=lead.id)[0]
+
+
+def consent_record(
+    session: Session, factory_id: int, lead_id: int
+) -> tuple[dt.datetime, str] | None:
+    """When and at which station the buyer consented at the factory's booth, or None."""
+    lead = _own_lead(session, factory_id, lead_id)
+    if lead.consent_at is None:
+        return None
+    station = session.get(Station, lead.consent_station_id) if lead.consent_station_id else None
+    return lead.consent_at, station.name if station is not None else "?"
+
+
+def _own_lead(session: Session, factory_id: int, lead_id: int) -> Lead:
+    require_factory(session, factory_id)
+    lead = session.get(Lead, lead_id)
+    if lead is None or lead.factory_id != factory_id:
+        raise LeadNotFound(
+            f"Factory {factory_id} has no lead {lead_id}. "
+            f"`python -m expo inquiries leads --factory {factory_id}` shows its leads."
+        )
+    return lead
