@@ -280,7 +280,7 @@ def answer_counts(session: Session, factory_id: int) -> list[AnswerCount]:
             select(InquiryAnswer.question_id, func.count(func.distinct(InquiryAnswer.lead_id)))
             .where(InquiryAnswer.factory_id == factory_id)
             .group_by(InquiryAnswer.question_id)
-        ).all()
+        ).tuples().all()
     )
     result = []
     for question in questions:

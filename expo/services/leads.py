@@ -381,23 +381,28 @@ def record_inquiry(
     """
     check_station_acts_for(station, factory_id)
     buyer = identify_buyer(session, factory_id, payload)
+    checked = check_draft(session, factory_id, draft)
     lead = lead_for(session, factory_id, buyer.visitor_id)
     lead.verified_by_badge = True
-    return record_for_lead(session, lead, buyer.payload, draft, station)
+    return record_for_lead(session, lead, buyer.payload, checked, station)
 
 
-def record_for_lead(
-    session: Session,
-    lead: Lead,
-    badge_code: str | None,
-    draft: InquiryDraft,
-    station: StationRef,
-) -> InquiryRecord:
-    """Append an inquiry to ``lead`` (the acting factory's, found or created by the caller):
-    its products, answers, tags and salesperson, checked; ``badge_code`` None when the buyer
-    was typed in by hand."""
-    factory_id = lead.factory_id
-    check_station_acts_for(station, factory_id)
+@dataclass(frozen=True)
+class CheckedDraft:
+    """An ``InquiryDraft`` checked against the factory's catalogue and questions."""
+
+    draft: InquiryDraft
+    products: list[Product]
+    answers: list[tuple[int, str]]
+    tags: list[str]
+    salesperson: str | None
+    customisation: str | None
+    notes: str | None
+
+
+def check_draft(session: Session, factory_id: int, draft: InquiryDraft) -> CheckedDraft:
+    """Refuse a draft that cannot be saved, before anything is written (a lead created and then
+    refused would be left behind: SQLite commits a first SAVEPOINT outside a transaction)."""
     products = _products(session, factory_id, draft)
     answers = resolve_answers(session, factory_id, draft.answers)
     tags = clean_tags(draft.tags)
@@ -409,9 +414,31 @@ def record_for_lead(
             raise TypeError("prices are Decimal, never float")
         if draft.target_price < 0:
             raise InquiryRefused("The target price cannot be negative.")
-    customisation = _clean_text(draft.customisation, "customisation wish")
-    notes = _clean_text(draft.notes, "note")
+    return CheckedDraft(
+        draft,
+        products,
+        answers,
+        tags,
+        salesperson,
+        _clean_text(draft.customisation, "customisation wish"),
+        _clean_text(draft.notes, "note"),
+    )
 
+
+def record_for_lead(
+    session: Session,
+    lead: Lead,
+    badge_code: str | None,
+    checked: CheckedDraft,
+    station: StationRef,
+) -> InquiryRecord:
+    """Append an inquiry to ``lead`` (the acting factory's, found or created by the caller)
+    from a checked draft; ``badge_code`` None when the buyer was typed in by hand."""
+    factory_id = lead.factory_id
+    check_station_acts_for(station, factory_id)
+    draft = checked.draft
+    answers, tags, salesperson = checked.answers, checked.tags, checked.salesperson
+    customisation, notes, products = checked.customisation, checked.notes, checked.products
     now = utcnow()
     if draft.rating is not None:
         lead.rating = draft.rating
@@ -715,7 +742,7 @@ def _filtered(
                 LeadQuestion.factory_id == factory_id,
                 LeadQuestion.id.in_(list(where.answers)),
             )
-        ).all()
+        ).tuples().all()
     )
     for question_id, value in where.answers.items():
         if not value:

@@ -23,6 +23,7 @@ from expo.services.factories import require_factory
 from expo.services.leads import (
     InquiryDraft,
     InquiryRecord,
+    check_draft,
     check_station_acts_for,
     lead_for,
     record_for_lead,
@@ -83,6 +84,7 @@ def record_unbadged_inquiry(
             f"{buyer.phone!r} is not a phone number we can reach; check the digits (a Chinese "
             "mobile has 11, starting with 1) or add a country code (+852 ...)."
         )
+    checked = check_draft(session, factory_id, draft)
     existing = find_likely_duplicates(session, phone, None)
     if existing:
         visitor_id = existing[0].id
@@ -103,7 +105,7 @@ def record_unbadged_inquiry(
     if buyer.consent and lead.consent_at is None:
         lead.consent_at = lead.updated_at = utcnow()
         lead.consent_station_id = station.id
-    record = record_for_lead(session, lead, None, draft, station)
+    record = record_for_lead(session, lead, None, checked, station)
     card_id = None
     if buyer.card is not None:
         image = LeadCardImage(
