@@ -115,6 +115,16 @@ class _SearchKeys(QObject):
         return False
 
 
+def _label_column_width(form: QFormLayout) -> int:
+    """The width of a form's label column: the widest label."""
+    widths = [0]
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        if item is not None and item.widget() is not None:
+            widths.append(item.widget().sizeHint().width())
+    return max(widths)
+
+
 class BoothPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -243,7 +253,7 @@ class BoothPage(QWidget):
         self.questions_form = QuestionsForm()
         self.salesperson = SalespersonBox()
         self.tags = TagsField()
-        self.unbadged_button = QPushButton(self.tr("无胸卡 No badge… F4"))
+        self.unbadged_button = QPushButton(self.tr("无胸卡 F4"))
         self.unbadged_button.setObjectName("unbadgedButton")
         self.unbadged_button.setToolTip(
             self.tr("买家没带胸卡：手动录入 A buyer without a badge: type them in")
@@ -275,6 +285,7 @@ class BoothPage(QWidget):
         form.addRow(self.tr("销售/标签 By / tags"), who)
         form.addRow(self.tr("评级 Rating"), ratings)
         form.addRow("", self.follow_up)
+        self.questions_form.label_width = _label_column_width(form)
 
         scan_row = QHBoxLayout()
         scan_row.addWidget(self.scan_field, 1)
@@ -295,8 +306,8 @@ class BoothPage(QWidget):
         left_widget.setWidgetResizable(True)
         left_widget.setFrameShape(QFrame.Shape.NoFrame)
         left_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left_widget.setMinimumWidth(480)
-        left_widget.setMaximumWidth(560)
+        left_widget.setMinimumWidth(470)
+        left_widget.setMaximumWidth(540)
 
         # -- the factory's leads
         self.lead_model = LeadTableModel(self)
@@ -309,7 +320,7 @@ class BoothPage(QWidget):
         self.lead_table.verticalHeader().hide()
         self.lead_table.setAlternatingRowColors(True)
         header = self.lead_table.horizontalHeader()
-        for column, width in enumerate((72, 150, 104, 74, 62, 58, 110, 98, 116)):
+        for column, width in enumerate((72, 150, 96, 66, 52, 54, 100, 88, 116)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)

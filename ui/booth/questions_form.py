@@ -112,6 +112,11 @@ class QuestionsForm(QWidget):
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setVerticalSpacing(3)
+        self.label_width = 134  # the booth form's label column, so the fields line up
+
+    def set_label_width(self, width: int) -> None:
+        self.label_width = width
+        self.set_questions(self.questions)
 
     def set_questions(self, questions: list[QuestionInfo]) -> None:
         while self.form.rowCount():
@@ -127,10 +132,14 @@ class QuestionsForm(QWidget):
                 widget = line
             else:
                 widget = ChoiceKeys(question)
-            hint = {QuestionKind.ONE: " (1)", QuestionKind.MANY: " (1-9…)"}.get(question.kind, "")
-            label = QLabel(question.text + hint)
-            label.setWordWrap(True)
-            label.setMaximumWidth(150)
+            label = QLabel()
+            label.setFixedWidth(self.label_width)
+            label.setText(
+                label.fontMetrics().elidedText(
+                    question.text, Qt.TextElideMode.ElideRight, self.label_width
+                )
+            )
+            label.setToolTip(question.text)
             label.setBuddy(widget)
             self.inputs.append(widget)
             self.form.addRow(label, widget)
