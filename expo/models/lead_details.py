@@ -44,7 +44,9 @@ class InquiryAnswer(Base):
     """One answer value of an inquiry: the text, the chosen option, or one of several chosen."""
 
     __tablename__ = "inquiry_answer"
-    __table_args__ = (Index("ix_inquiry_answer_filter", "factory_id", "question_id", "value"),)
+    __table_args__ = (
+        Index("ix_inquiry_answer_filter", "factory_id", "question_id", "value", "lead_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     inquiry_id: Mapped[int] = mapped_column(
@@ -64,7 +66,7 @@ class LeadTag(Base):
     __tablename__ = "lead_tag"
     __table_args__ = (
         UniqueConstraint("lead_id", "tag", name="uq_lead_tag_lead_tag"),
-        Index("ix_lead_tag_factory_tag", "factory_id", "tag"),
+        Index("ix_lead_tag_factory_tag", "factory_id", "tag", "lead_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -78,7 +78,9 @@ def factory_figures(
             select(Lead.rating, func.count())
             .where(Lead.factory_id == factory_id)
             .group_by(Lead.rating)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     leads = sum(counts.values())
     unverified = (

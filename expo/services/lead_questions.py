@@ -215,8 +215,15 @@ def answers_by_lead(
     session: Session, factory_id: int, lead_ids: Iterable[int] | None = None
 ) -> dict[int, dict[int, tuple[str, ...]]]:
     """Each lead's answers, question by question, as the newest inquiry that answered gave them."""
+    # Newest inquiry first; the first inquiry seen for a (lead, question) is the one that counts.
+    # Its id is compared, not its time: no datetime is built per answer row.
     query = (
-        select(InquiryAnswer.lead_id, InquiryAnswer.question_id, InquiryAnswer.value, Inquiry.at)
+        select(
+            InquiryAnswer.lead_id,
+            InquiryAnswer.question_id,
+            InquiryAnswer.value,
+            InquiryAnswer.inquiry_id,
+        )
         .join(Inquiry, Inquiry.id == InquiryAnswer.inquiry_id)
         .where(InquiryAnswer.factory_id == factory_id)
         .order_by(Inquiry.at.desc(), Inquiry.id.desc(), InquiryAnswer.id)
@@ -224,10 +231,9 @@ def answers_by_lead(
     if lead_ids is not None:
         query = query.where(InquiryAnswer.lead_id.in_(list(lead_ids)))
     found: dict[int, dict[int, list[str]]] = {}
-    newest: dict[tuple[int, int], object] = {}
-    for lead_id, question_id, value, at in session.execute(query):
-        key = (lead_id, question_id)
-        if newest.setdefault(key, at) != at:
+    newest: dict[tuple[int, int], int] = {}
+    for lead_id, question_id, value, inquiry_id in session.execute(query).tuples():
+        if newest.setdefault((lead_id, question_id), inquiry_id) != inquiry_id:
             continue  # an older inquiry's answer to a question answered again since
         found.setdefault(lead_id, {}).setdefault(question_id, []).append(value)
     return {
@@ -280,7 +286,9 @@ def answer_counts(session: Session, factory_id: int) -> list[AnswerCount]:
             select(InquiryAnswer.question_id, func.count(func.distinct(InquiryAnswer.lead_id)))
             .where(InquiryAnswer.factory_id == factory_id)
             .group_by(InquiryAnswer.question_id)
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     result = []
     for question in questions:

@@ -62,12 +62,18 @@ def set_tags(session: Session, factory_id: int, lead_id: int, tags: Iterable[str
     session.add_all(LeadTag(lead_id=lead_id, factory_id=factory_id, tag=t) for t in wanted)
 
 
-def tags_by_lead(session: Session, factory_id: int) -> dict[int, tuple[str, ...]]:
-    rows = session.execute(
+def tags_by_lead(
+    session: Session, factory_id: int, lead_ids: list[int] | None = None
+) -> dict[int, tuple[str, ...]]:
+    """Each lead's tags (of the leads ``lead_ids``, else of all the factory's leads)."""
+    query = (
         select(LeadTag.lead_id, LeadTag.tag)
         .where(LeadTag.factory_id == factory_id)
         .order_by(LeadTag.lead_id, LeadTag.id)
     )
+    if lead_ids is not None:
+        query = query.where(LeadTag.lead_id.in_(lead_ids))
+    rows = session.execute(query)
     found: dict[int, list[str]] = {}
     for lead_id, tag in rows:
         found.setdefault(lead_id, []).append(tag)

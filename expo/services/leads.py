@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import Select, exists, false, func, select, type_coerce
+from sqlalchemy import Select, false, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -693,12 +693,12 @@ def list_leads(
         query = query.where(Lead.id == lead_id)
     if where is not None:
         query = _filtered(session, query, factory_id, where)
-    skus = _skus_by_lead(session, factory_id)
-    tags = tags_by_lead(session, factory_id)
     rows = session.execute(query).all()
-    answers = answers_by_lead(
-        session, factory_id, [row.id for row in rows] if lead_id is not None else None
-    )
+    # A filtered list reads the details of the leads it shows only.
+    narrowed = [row.id for row in rows] if lead_id is not None or where is not None else None
+    skus = _skus_by_lead(session, factory_id, narrowed)
+    tags = tags_by_lead(session, factory_id, narrowed)
+    answers = answers_by_lead(session, factory_id, narrowed)
     leads = []
     for row in rows:
         fields = row._asdict()
@@ -728,12 +728,15 @@ def _filtered(
     session: Session, query: Select[Any], factory_id: int, where: LeadFilter
 ) -> Select[Any]:
     """``query`` narrowed by ``where``: each condition an EXISTS on the factory's own rows."""
+    # Each condition is one uncorrelated IN (lead ids): SQLite computes it once from an index,
+    # where a correlated EXISTS would scan the answers again for every lead.
     if where.tag:
         query = query.where(
-            exists().where(
-                LeadTag.lead_id == Lead.id,
-                LeadTag.factory_id == factory_id,
-                func.lower(LeadTag.tag) == where.tag.strip().lower(),
+            Lead.id.in_(
+                select(LeadTag.lead_id).where(
+                    LeadTag.factory_id == factory_id,
+                    func.lower(LeadTag.tag) == where.tag.strip().lower(),
+                )
             )
         )
     kinds: dict[int, QuestionKind] = dict(
@@ -742,7 +745,9 @@ def _filtered(
                 LeadQuestion.factory_id == factory_id,
                 LeadQuestion.id.in_(list(where.answers)),
             )
-        ).tuples().all()
+        )
+        .tuples()
+        .all()
     )
     for question_id, value in where.answers.items():
         if not value:
@@ -755,11 +760,12 @@ def _filtered(
             else InquiryAnswer.value == value
         )
         query = query.where(
-            exists().where(
-                InquiryAnswer.lead_id == Lead.id,
-                InquiryAnswer.factory_id == factory_id,
-                InquiryAnswer.question_id == question_id,
-                matches,
+            Lead.id.in_(
+                select(InquiryAnswer.lead_id).where(
+                    InquiryAnswer.factory_id == factory_id,
+                    InquiryAnswer.question_id == question_id,
+                    matches,
+                )
             )
         )
     if where.rating is not None:
@@ -771,8 +777,10 @@ def _filtered(
     return query
 
 
-def _skus_by_lead(session: Session, factory_id: int) -> dict[int, list[str]]:
-    rows = session.execute(
+def _skus_by_lead(
+    session: Session, factory_id: int, lead_ids: list[int] | None = None
+) -> dict[int, list[str]]:
+    query = (
         select(Inquiry.lead_id, Product.sku)
         .join(inquiry_product, inquiry_product.c.inquiry_id == Inquiry.id)
         .join(Product, Product.id == inquiry_product.c.product_id)
@@ -780,6 +788,9 @@ def _skus_by_lead(session: Session, factory_id: int) -> dict[int, list[str]]:
         .distinct()
         .order_by(Inquiry.lead_id, Product.sku)
     )
+    if lead_ids is not None:
+        query = query.where(Inquiry.lead_id.in_(lead_ids))
+    rows = session.execute(query)
     found: dict[int, list[str]] = {}
     for lead_id, sku in rows:
         found.setdefault(lead_id, []).append(sku)

@@ -150,7 +150,9 @@ def upgrade() -> None:
         sa.UniqueConstraint("lead_id", "tag", name="uq_lead_tag_lead_tag"),
     )
     with op.batch_alter_table("lead_tag", schema=None) as batch_op:
-        batch_op.create_index("ix_lead_tag_factory_tag", ["factory_id", "tag"], unique=False)
+        batch_op.create_index(
+            "ix_lead_tag_factory_tag", ["factory_id", "tag", "lead_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_lead_tag_lead_id"), ["lead_id"], unique=False)
 
     op.create_table(
@@ -189,7 +191,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("inquiry_answer", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_inquiry_answer_filter", ["factory_id", "question_id", "value"], unique=False
+            "ix_inquiry_answer_filter",
+            ["factory_id", "question_id", "value", "lead_id"],
+            unique=False,
         )
         batch_op.create_index(
             batch_op.f("ix_inquiry_answer_inquiry_id"), ["inquiry_id"], unique=False
