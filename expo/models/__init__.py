@@ -9,12 +9,21 @@ from expo.models.enums import (
     BoothKind,
     CheckInKind,
     LeadRating,
+    QuestionKind,
     StationKind,
     VisitorSource,
     VisitorType,
 )
 from expo.models.event import Category, Event, Station
 from expo.models.inquiries import Inquiry, Lead, inquiry_product
+from expo.models.lead_details import (
+    FollowUpTemplate,
+    InquiryAnswer,
+    LeadCardImage,
+    LeadQuestion,
+    LeadTag,
+    StationSalesperson,
+)
 from expo.models.users import User
 from expo.models.visitors import (
     ImportBatch,
@@ -25,6 +34,13 @@ from expo.models.visitors import (
 )
 
 __all__ = [
+    "QuestionKind",
+    "StationSalesperson",
+    "LeadTag",
+    "LeadQuestion",
+    "LeadCardImage",
+    "InquiryAnswer",
+    "FollowUpTemplate",
     "RATING_DIMENSIONS",
     "Badge",
     "BadgePrint",

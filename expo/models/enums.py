@@ -48,6 +48,14 @@ class LeadRating(StrEnum):
     COLD = "cold"
 
 
+class QuestionKind(StrEnum):
+    """How a factory's qualifying question is answered."""
+
+    TEXT = "text"  # free text
+    ONE = "one"  # one of the options
+    MANY = "many"  # any of the options
+
+
 def str_enum(enum_class: type[StrEnum], length: int = 20) -> Enum:
     """A VARCHAR column holding the enum's values (not its member names)."""
     return Enum(

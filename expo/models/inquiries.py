@@ -6,6 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -51,6 +52,19 @@ class Lead(SyncedMixin, Base):
     rating: Mapped[LeadRating | None] = mapped_column(str_enum(LeadRating))
     follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    # Who took the lead: the salesperson of its first inquiry that names one.
+    salesperson: Mapped[str | None] = mapped_column(String(64))
+    # False while every inquiry of the lead was typed in by hand (no badge was scanned).
+    verified_by_badge: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The buyer agreed at this factory's booth to share their contact (see leads.record_consent).
+    consent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    consent_station_id: Mapped[int | None] = mapped_column(
+        ForeignKey("station.id", ondelete="SET NULL")
+    )
+    # What the booth typed for a buyer without a badge: the factory sees this, not the registry.
+    given_name: Mapped[str | None] = mapped_column(String(64))
+    given_company: Mapped[str | None] = mapped_column(String(200))
+    given_phone: Mapped[str | None] = mapped_column(String(20))
 
     inquiries: Mapped[list[Inquiry]] = relationship(back_populates="lead", order_by="Inquiry.at")
 
@@ -79,6 +93,7 @@ class Inquiry(SyncedMixin, Base):
     follow_up_on: Mapped[dt.date | None] = mapped_column(Date)
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     badge_code: Mapped[str | None] = mapped_column(String(64))  # what was scanned, for audit
+    salesperson: Mapped[str | None] = mapped_column(String(64))
 
     lead: Mapped[Lead] = relationship(back_populates="inquiries")
     products: Mapped[list[Product]] = relationship(

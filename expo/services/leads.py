@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from sqlalchemy import func, select, type_coerce
+from sqlalchemy import Select, false, func, select, type_coerce
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
@@ -28,9 +28,13 @@ from expo.errors import ExpoError
 from expo.models import (
     Factory,
     Inquiry,
+    InquiryAnswer,
     Lead,
+    LeadQuestion,
     LeadRating,
+    LeadTag,
     Product,
+    QuestionKind,
     Station,
     StationKind,
     Visitor,
@@ -42,6 +46,9 @@ from expo.permissions import Permission, permit
 from expo.services.badges import BadgeStatus, resolve_badge
 from expo.services.events import StationRef
 from expo.services.factories import require_factory
+from expo.services.lead_questions import answers_by_lead, answers_of_inquiries, resolve_answers
+from expo.services.lead_tags import add_tags, clean_tags, set_tags, tags_by_lead
+from expo.services.salespeople import clean_salesperson, remember_salesperson
 from expo.text.clean import clean_multiline
 from expo.unit_of_work import UnitOfWork
 
@@ -123,6 +130,10 @@ class InquiryDraft:
     notes: str = ""
     rating: LeadRating | None = None
     follow_up_on: dt.date | None = None
+    # (question id, value): the option's text or number, or the text; several for "many".
+    answers: Sequence[tuple[int, str]] = ()
+    tags: Sequence[str] = ()  # put on the buyer's lead (tags it has stay)
+    salesperson: str | None = None  # who at the booth took the inquiry
 
 
 @dataclass(frozen=True)
@@ -145,6 +156,8 @@ class InquiryRecord:
     at: dt.datetime
     station: str | None
     badge_code: str | None
+    salesperson: str | None = None
+    answers: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # question id -> values
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -167,6 +180,9 @@ class InquiryRecord:
             "follow_up_on": self.follow_up_on.isoformat() if self.follow_up_on else None,
             "at": self.at.isoformat(),
             "station": self.station,
+            "salesperson": self.salesperson,
+            "answers": {str(q): list(v) for q, v in self.answers.items()},
+            "verified_by_badge": self.badge_code is not None,
         }
 
 
@@ -191,6 +207,16 @@ class LeadSummary:
     first_at: dt.datetime | None
     last_at: dt.datetime | None
     skus: tuple[str, ...]  # every product the buyer asked about, by SKU
+    salesperson: str | None = None  # who took the lead
+    verified_by_badge: bool = True  # False: typed in by hand, no badge was scanned
+    consent_at: dt.datetime | None = None  # the buyer agreed at this booth to share contact
+    tags: tuple[str, ...] = ()
+    answers: Mapping[int, tuple[str, ...]] = field(default_factory=dict)  # question id -> values
+
+    @property
+    def contact_shared(self) -> bool:
+        """The factory may have the buyer's contact: consent at registration or at its booth."""
+        return self.consent_share or self.consent_at is not None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -208,6 +234,11 @@ class LeadSummary:
             "inquiries": self.inquiries,
             "last_at": self.last_at.isoformat() if self.last_at else None,
             "products": list(self.skus),
+            "salesperson": self.salesperson,
+            "verified_by_badge": self.verified_by_badge,
+            "consent_at": self.consent_at.isoformat() if self.consent_at else None,
+            "tags": list(self.tags),
+            "answers": {str(q): list(v) for q, v in self.answers.items()},
         }
 
 
@@ -354,7 +385,7 @@ def _products(session: Session, factory_id: int, draft: InquiryDraft) -> list[Pr
     return sorted(chosen.values(), key=lambda p: p.sku)
 
 
-def _lead_for(session: Session, factory_id: int, visitor_id: int) -> Lead:
+def lead_for(session: Session, factory_id: int, visitor_id: int) -> Lead:
     """The buyer's one lead at the factory, created on the first inquiry."""
     query = select(Lead).where(Lead.factory_id == factory_id, Lead.visitor_id == visitor_id)
     lead = session.scalar(query)
@@ -387,7 +418,32 @@ def record_inquiry(
     station = station or session.station()
     check_station_acts_for(station, factory_id)
     buyer = identify_buyer(session, factory_id, payload)
+    checked = check_draft(session, factory_id, draft)
+    lead = lead_for(session, factory_id, buyer.visitor_id)
+    lead.verified_by_badge = True
+    return record_for_lead(session, lead, buyer.payload, checked, station)
+
+
+@dataclass(frozen=True)
+class CheckedDraft:
+    """An ``InquiryDraft`` checked against the factory's catalogue and questions."""
+
+    draft: InquiryDraft
+    products: list[Product]
+    answers: list[tuple[int, str]]
+    tags: list[str]
+    salesperson: str | None
+    customisation: str | None
+    notes: str | None
+
+
+def check_draft(session: Session, factory_id: int, draft: InquiryDraft) -> CheckedDraft:
+    """Refuse a draft that cannot be saved, before anything is written (a lead created and then
+    refused would be left behind: SQLite commits a first SAVEPOINT outside a transaction)."""
     products = _products(session, factory_id, draft)
+    answers = resolve_answers(session, factory_id, draft.answers)
+    tags = clean_tags(draft.tags)
+    salesperson = clean_salesperson(draft.salesperson)
     if draft.quantity is not None and draft.quantity <= 0:
         raise InquiryRefused("The quantity must be at least 1 (or left empty).")
     if draft.target_price is not None:
@@ -395,20 +451,43 @@ def record_inquiry(
             raise TypeError("prices are Decimal, never float")
         if draft.target_price < 0:
             raise InquiryRefused("The target price cannot be negative.")
-    customisation = _clean_text(draft.customisation, "customisation wish")
-    notes = _clean_text(draft.notes, "note")
+    return CheckedDraft(
+        draft,
+        products,
+        answers,
+        tags,
+        salesperson,
+        _clean_text(draft.customisation, "customisation wish"),
+        _clean_text(draft.notes, "note"),
+    )
 
-    lead = _lead_for(session, factory_id, buyer.visitor_id)
+
+def record_for_lead(
+    session: UnitOfWork,
+    lead: Lead,
+    badge_code: str | None,
+    checked: CheckedDraft,
+    station: StationRef,
+) -> InquiryRecord:
+    """Append an inquiry to ``lead`` (the acting factory's, found or created by the caller)
+    from a checked draft; ``badge_code`` None when the buyer was typed in by hand."""
+    factory_id = lead.factory_id
+    check_station_acts_for(station, factory_id)
+    draft = checked.draft
+    answers, tags, salesperson = checked.answers, checked.tags, checked.salesperson
+    customisation, notes, products = checked.customisation, checked.notes, checked.products
     now = utcnow()
     if draft.rating is not None:
         lead.rating = draft.rating
     if draft.follow_up_on is not None:
         lead.follow_up_on = draft.follow_up_on
+    if salesperson is not None and lead.salesperson is None:
+        lead.salesperson = salesperson
     lead.updated_at = now
     inquiry = Inquiry(
         lead_id=lead.id,
         factory_id=factory_id,
-        visitor_id=buyer.visitor_id,
+        visitor_id=lead.visitor_id,
         station_id=station.id,
         quantity=draft.quantity,
         target_price=draft.target_price,
@@ -417,12 +496,27 @@ def record_inquiry(
         rating=draft.rating,
         follow_up_on=draft.follow_up_on,
         at=now,
-        badge_code=buyer.payload,
+        badge_code=badge_code,
+        salesperson=salesperson,
     )
     inquiry.products = products
     session.add(inquiry)
     session.flush()
-    visitor_uuid = session.scalar(select(Visitor.uuid).where(Visitor.id == buyer.visitor_id))
+    session.add_all(
+        InquiryAnswer(
+            inquiry_id=inquiry.id,
+            lead_id=lead.id,
+            factory_id=factory_id,
+            question_id=question_id,
+            value=value,
+        )
+        for question_id, value in answers
+    )
+    add_tags(session, factory_id, lead.id, tags)
+    if salesperson is not None:
+        remember_salesperson(session, station, salesperson)
+    session.flush()
+    visitor_uuid = session.scalar(select(Visitor.uuid).where(Visitor.id == lead.visitor_id))
     factory_uuid = session.scalar(select(Factory.uuid).where(Factory.id == factory_id))
     session.record(
         "inquiry.recorded",
@@ -439,10 +533,34 @@ def record_inquiry(
         note=notes,
         rating=draft.rating,
         follow_up_on=draft.follow_up_on,
-        badge_code=buyer.payload,
+        badge_code=badge_code,
+        answers=[[question_id, value] for question_id, value in answers],
+        tags=tags,
+        salesperson=salesperson,
         at=now,
     )
-    return _inquiry_record(inquiry, buyer.name, buyer.company, buyer.visitor_type, station.name)
+    visitor = session.get(Visitor, lead.visitor_id)
+    assert visitor is not None
+    name, company = _shown_buyer(lead, visitor)
+    answered: dict[int, list[str]] = {}
+    for question_id, value in answers:
+        answered.setdefault(question_id, []).append(value)
+    return _inquiry_record(
+        inquiry,
+        name,
+        company,
+        visitor.visitor_type,
+        station.name,
+        {q: tuple(v) for q, v in answered.items()},
+    )
+
+
+def _shown_buyer(lead: Lead, visitor: Visitor) -> tuple[str, str | None]:
+    """The name and company the factory sees: for a buyer typed in by hand, what the booth
+    typed (the registry may know the same phone under another spelling; it is not shown)."""
+    if not lead.verified_by_badge and lead.given_name:
+        return lead.given_name, lead.given_company
+    return visitor.name, visitor.company
 
 
 class Keep(Enum):
@@ -462,6 +580,7 @@ class LeadUpdate:
     rating: LeadRating | None | Keep = KEEP
     follow_up_on: dt.date | None | Keep = KEEP
     notes: str | None | Keep = KEEP
+    tags: Sequence[str] | Keep = KEEP  # the lead's tags from now on
 
 
 def update_lead(
@@ -495,12 +614,14 @@ def update_lead(
     if update.notes is not KEEP:
         wanted["notes"] = _clean_text(update.notes or "", "note")
     changes = [
-        {"field": field, "old": getattr(lead, field), "new": value}
-        for field, value in wanted.items()
-        if getattr(lead, field) != value
+        {"field": name, "old": getattr(lead, name), "new": value}
+        for name, value in wanted.items()
+        if getattr(lead, name) != value
     ]
-    for field, value in wanted.items():
-        setattr(lead, field, value)
+    for name, value in wanted.items():
+        setattr(lead, name, value)
+    if update.tags is not KEEP:
+        set_tags(session, acting_factory, lead.id, update.tags)
     lead.updated_at = utcnow()
     session.flush()
     if changes:
@@ -523,8 +644,9 @@ def list_inquiries(
     permit(session, Permission.READ_LEADS, factory_id)
     require_factory(session, factory_id)
     query = (
-        select(Inquiry, Visitor, Station.name)
+        select(Inquiry, Visitor, Station.name, Lead)
         .join(Visitor, Visitor.id == Inquiry.visitor_id)
+        .join(Lead, Lead.id == Inquiry.lead_id)
         .outerjoin(Station, Station.id == Inquiry.station_id)
         .where(Inquiry.factory_id == factory_id)
         .options(selectinload(Inquiry.products))
@@ -532,10 +654,22 @@ def list_inquiries(
     )
     if lead_id is not None:
         query = query.where(Inquiry.lead_id == lead_id)
-    return [
-        _inquiry_record(inquiry, visitor.name, visitor.company, visitor.visitor_type, station_name)
-        for inquiry, visitor, station_name in session.execute(query)
-    ]
+    rows = session.execute(query).all()
+    answers = answers_of_inquiries(session, factory_id, [row[0].id for row in rows])
+    records = []
+    for inquiry, visitor, station_name, lead in rows:
+        name, company = _shown_buyer(lead, visitor)
+        records.append(
+            _inquiry_record(
+                inquiry,
+                name,
+                company,
+                visitor.visitor_type,
+                station_name,
+                answers.get(inquiry.id, {}),
+            )
+        )
+    return records
 
 
 def _inquiry_record(
@@ -544,6 +678,7 @@ def _inquiry_record(
     company: str | None,
     visitor_type: VisitorType,
     station: str | None,
+    answers: Mapping[int, tuple[str, ...]] | None = None,
 ) -> InquiryRecord:
     return InquiryRecord(
         id=inquiry.id,
@@ -564,13 +699,34 @@ def _inquiry_record(
         at=inquiry.at,
         station=station,
         badge_code=inquiry.badge_code,
+        salesperson=inquiry.salesperson,
+        answers=dict(answers or {}),
     )
 
 
+@dataclass(frozen=True)
+class LeadFilter:
+    """Which of the factory's leads to list; empty fields filter nothing.
+
+    ``answers`` maps a question id to a value: a lead matches when one of its inquiries gave
+    that option (a choice question) or an answer containing that text (a text question)."""
+
+    tag: str | None = None
+    answers: Mapping[int, str] = field(default_factory=dict)
+    rating: LeadRating | None = None
+    follow_up_on: dt.date | None = None
+    unverified_only: bool = False
+
+
 def list_leads(
-    session: Session, factory_id: int, *, lead_id: int | None = None
+    session: Session,
+    factory_id: int,
+    *,
+    lead_id: int | None = None,
+    where: LeadFilter | None = None,
 ) -> list[LeadSummary]:
-    """The acting factory's leads, the most recently active first (one lead with ``lead_id``)."""
+    """The acting factory's leads, the most recently active first (one lead with ``lead_id``,
+    those that match ``where``)."""
     permit(session, Permission.READ_LEADS, factory_id)
     require_factory(session, factory_id)
     # type_coerce: SQLite hands MIN/MAX of a datetime back as text; the column type reads it.
@@ -605,6 +761,12 @@ def list_leads(
             func.coalesce(stats.c.n, 0).label("inquiries"),
             stats.c.first_at,
             stats.c.last_at,
+            Lead.salesperson,
+            Lead.verified_by_badge,
+            Lead.consent_at,
+            Lead.given_name,
+            Lead.given_company,
+            Lead.given_phone,
         )
         .join(Visitor, Visitor.id == Lead.visitor_id)
         .outerjoin(stats, stats.c.lead_id == Lead.id)
@@ -612,20 +774,96 @@ def list_leads(
     )
     if lead_id is not None:
         query = query.where(Lead.id == lead_id)
-    skus = _skus_by_lead(session, factory_id)
+    if where is not None:
+        query = _filtered(session, query, factory_id, where)
+    rows = session.execute(query).all()
+    # A filtered list reads the details of the leads it shows only.
+    narrowed = [row.id for row in rows] if lead_id is not None or where is not None else None
+    skus = _skus_by_lead(session, factory_id, narrowed)
+    tags = tags_by_lead(session, factory_id, narrowed)
+    answers = answers_by_lead(session, factory_id, narrowed)
     leads = []
-    for row in session.execute(query):
+    for row in rows:
         fields = row._asdict()
-        if not fields["consent_share"]:
+        given = (fields.pop("given_name"), fields.pop("given_company"), fields.pop("given_phone"))
+        if not fields["verified_by_badge"] and given[0]:
+            # Typed in by hand: the factory sees what its booth typed, not the registry's record.
+            fields |= {"name": given[0], "company": given[1], "phone": given[2]}
+            fields |= {"wechat": None, "email": None}
+            if fields["consent_at"] is None:
+                fields["phone"] = given[2]  # the buyer handed this number to the booth
+        elif not (fields["consent_share"] or fields["consent_at"] is not None):
             fields |= {"phone": None, "wechat": None, "email": None}
-        leads.append(LeadSummary(**fields, skus=tuple(skus.get(row.id, ()))))
+        leads.append(
+            LeadSummary(
+                **fields,
+                skus=tuple(skus.get(row.id, ())),
+                tags=tags.get(row.id, ()),
+                answers=answers.get(row.id, {}),
+            )
+        )
     epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
     leads.sort(key=lambda lead: (lead.last_at or epoch, lead.id), reverse=True)
     return leads
 
 
-def _skus_by_lead(session: Session, factory_id: int) -> dict[int, list[str]]:
-    rows = session.execute(
+def _filtered(
+    session: Session, query: Select[Any], factory_id: int, where: LeadFilter
+) -> Select[Any]:
+    """``query`` narrowed by ``where``: each condition an EXISTS on the factory's own rows."""
+    # Each condition is one uncorrelated IN (lead ids): SQLite computes it once from an index,
+    # where a correlated EXISTS would scan the answers again for every lead.
+    if where.tag:
+        query = query.where(
+            Lead.id.in_(
+                select(LeadTag.lead_id).where(
+                    LeadTag.factory_id == factory_id,
+                    func.lower(LeadTag.tag) == where.tag.strip().lower(),
+                )
+            )
+        )
+    kinds: dict[int, QuestionKind] = dict(
+        session.execute(
+            select(LeadQuestion.id, LeadQuestion.kind).where(
+                LeadQuestion.factory_id == factory_id,
+                LeadQuestion.id.in_(list(where.answers)),
+            )
+        )
+        .tuples()
+        .all()
+    )
+    for question_id, value in where.answers.items():
+        if not value:
+            continue
+        if question_id not in kinds:  # another factory's question: nothing of ours matches
+            return query.where(false())
+        matches = (
+            InquiryAnswer.value.contains(value, autoescape=True)
+            if kinds[question_id] == QuestionKind.TEXT
+            else InquiryAnswer.value == value
+        )
+        query = query.where(
+            Lead.id.in_(
+                select(InquiryAnswer.lead_id).where(
+                    InquiryAnswer.factory_id == factory_id,
+                    InquiryAnswer.question_id == question_id,
+                    matches,
+                )
+            )
+        )
+    if where.rating is not None:
+        query = query.where(Lead.rating == where.rating)
+    if where.follow_up_on is not None:
+        query = query.where(Lead.follow_up_on == where.follow_up_on)
+    if where.unverified_only:
+        query = query.where(Lead.verified_by_badge.is_(False))
+    return query
+
+
+def _skus_by_lead(
+    session: Session, factory_id: int, lead_ids: list[int] | None = None
+) -> dict[int, list[str]]:
+    query = (
         select(Inquiry.lead_id, Product.sku)
         .join(inquiry_product, inquiry_product.c.inquiry_id == Inquiry.id)
         .join(Product, Product.id == inquiry_product.c.product_id)
@@ -633,7 +871,64 @@ def _skus_by_lead(session: Session, factory_id: int) -> dict[int, list[str]]:
         .distinct()
         .order_by(Inquiry.lead_id, Product.sku)
     )
+    if lead_ids is not None:
+        query = query.where(Inquiry.lead_id.in_(lead_ids))
+    rows = session.execute(query)
     found: dict[int, list[str]] = {}
     for lead_id, sku in rows:
         found.setdefault(lead_id, []).append(sku)
     return found
+
+
+class ConsentError(ExpoError):
+    """Consent at the booth cannot be recorded as asked."""
+
+
+def record_consent(
+    session: UnitOfWork, factory_id: int, lead_id: int, station: StationRef
+) -> LeadSummary:
+    """The buyer of the factory's lead agreed at its booth to share their contact with it.
+
+    Recorded with the time and the station (once: asking again keeps the first record); from
+    then on the lead's phone, WeChat and e-mail show in the factory's lists and exports.
+    """
+    permit(session, Permission.RECORD_INQUIRY, factory_id)
+    check_station_acts_for(station, factory_id)
+    lead = _own_lead(session, factory_id, lead_id)
+    if lead.consent_at is None:
+        lead.consent_at = utcnow()
+        lead.consent_station_id = station.id
+        visitor_uuid = session.scalar(select(Visitor.uuid).where(Visitor.id == lead.visitor_id))
+        session.record(
+            "lead.consented",
+            [lead.uuid, visitor_uuid],
+            lead_uuid=lead.uuid,
+            factory=factory_id,
+            visitor_uuid=visitor_uuid,
+            at=lead.consent_at,
+        )
+        lead.updated_at = lead.consent_at
+        session.flush()
+    return list_leads(session, factory_id, lead_id=lead.id)[0]
+
+
+def consent_record(
+    session: Session, factory_id: int, lead_id: int
+) -> tuple[dt.datetime, str] | None:
+    """When and at which station the buyer consented at the factory's booth, or None."""
+    lead = _own_lead(session, factory_id, lead_id)
+    if lead.consent_at is None:
+        return None
+    station = session.get(Station, lead.consent_station_id) if lead.consent_station_id else None
+    return lead.consent_at, station.name if station is not None else "?"
+
+
+def _own_lead(session: Session, factory_id: int, lead_id: int) -> Lead:
+    require_factory(session, factory_id)
+    lead = session.get(Lead, lead_id)
+    if lead is None or lead.factory_id != factory_id:
+        raise LeadNotFound(
+            f"Factory {factory_id} has no lead {lead_id}. "
+            f"`python -m expo inquiries leads --factory {factory_id}` shows its leads."
+        )
+    return lead

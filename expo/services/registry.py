@@ -123,6 +123,18 @@ def add_visitor(
     ``visitor.registered`` with the visitor's details.
     """
     permit(session, Permission.REGISTER_VISITOR)
+    return register_visitor(session, new, station, force=force)
+
+
+def register_visitor(
+    session: UnitOfWork,
+    new: NewVisitor,
+    station: StationRef | None = None,
+    *,
+    force: bool = False,
+) -> VisitorHit:
+    """``add_visitor`` for a caller that checked its own permission: a booth registering the
+    buyer it logs an inquiry for (``expo.services.unbadged``) may not register walk-ins."""
     name = clean_text(new.name)
     if name is None:
         raise InvalidVisitor("The visitor needs a name: type it as on their ID or business card.")

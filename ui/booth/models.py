@@ -81,7 +81,7 @@ class LeadTableModel(QAbstractTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return (
-                lead.name,
+                lead.name if lead.verified_by_badge else f"{lead.name} ✎",
                 lead.company or "",
                 visitor_type_label(lead.visitor_type),
                 RATING_TEXT.get(lead.rating, "") if lead.rating else "",
@@ -89,13 +89,23 @@ class LeadTableModel(QAbstractTableModel):
                 local_time(lead.last_at, self.zone),
                 ", ".join(lead.skus),
                 lead.follow_up_on.isoformat() if lead.follow_up_on else "",
-                (lead.phone or lead.wechat or "") if lead.consent_share else "未授权 not shared",
+                (lead.phone or lead.wechat or "") if _has_contact(lead) else "未授权 not shared",
             )[column]
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == 3 and lead.rating:
                 return QBrush(QColor(RATING_COLORS[lead.rating]))
-            if column == 8 and not lead.consent_share:
+            if column == 0 and not lead.verified_by_badge:
+                return QBrush(QColor("#b45309"))
+            if column == 8 and not _has_contact(lead):
                 return QBrush(QColor("#9aa5b1"))
-        if role == Qt.ItemDataRole.ToolTipRole and column == 8 and lead.consent_share:
-            return "\n".join(filter(None, [lead.phone, lead.wechat, lead.email]))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == 0 and not lead.verified_by_badge:
+                return "未核验胸卡 typed in by hand: not verified by badge"
+            if column == 8 and _has_contact(lead):
+                return "\n".join(filter(None, [lead.phone, lead.wechat, lead.email]))
         return None
+
+
+def _has_contact(lead: LeadSummary) -> bool:
+    """Consent at registration or at this booth, or a number the booth typed in itself."""
+    return lead.contact_shared or bool(lead.phone)

@@ -2,8 +2,11 @@
 buyer asked about the factory's products, and lists the factory's leads.
 
 Keyboard flow: scan (the scan field has the focus) → type to find a product, Enter picks the
-first match (Down and Space pick from the list) → Tab through quantity, target price,
-customisation and notes → Ctrl+Enter or F2 saves and gives the focus back to the scan field.
+first match (Down and Space pick from the list) → Tab to the factory's questions (digit keys pick
+options, Tab goes to the next) → quantity, target price, customisation, notes, salesperson, tags
+→ Ctrl+Enter or F2 saves and gives the focus back to the scan field. A buyer without a badge is
+typed in (F4, "No badge"). The right side has tabs: the leads (filtered by tag or answer, consent
+at the booth), follow-up (due today, templates), the factory's figures and its questions.
 Scanning and saving are single-row look-ups and writes (well under a millisecond), done on the
 GUI thread so the buyer appears at once; the export runs off it.
 
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QCompleter,
+    QFileDialog,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -34,10 +38,13 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -54,7 +61,10 @@ from expo.services.catalogue import (
 )
 from expo.services.checkin import event_zone
 from expo.services.factories import FactorySummary, list_factories
+from expo.services.lead_csv import PRESET_LABELS, CsvExport, export_leads_csv
 from expo.services.lead_export import InquiryExport, export_inquiries
+from expo.services.lead_questions import QuestionInfo, list_questions
+from expo.services.lead_tags import factory_tags
 from expo.services.leads import (
     BadgeRefused,
     BuyerCard,
@@ -63,13 +73,21 @@ from expo.services.leads import (
     identify_buyer,
     list_inquiries,
     list_leads,
+    record_consent,
     record_inquiry,
     update_lead,
 )
+from expo.services.salespeople import station_salespeople
+from expo.services.unbadged import UnbadgedBuyer, record_unbadged_inquiry
 from expo.text.labels import VISITOR_TYPE_COLORS, visitor_type_label
 from ui.booth.drafts import InquiryForm, capture_form, restore_form
 from ui.booth.lead_editor import FollowUpField, LeadEditor
+from ui.booth.lead_extras import SalespersonBox, TagsField
+from ui.booth.lead_filter import LeadFilterBar
 from ui.booth.models import RATING_COLORS, RATING_TEXT, LeadTableModel, local_time
+from ui.booth.questions_form import QuestionsForm
+from ui.booth.side_panels import FiguresPanel, FollowUpPanel, QuestionsPanel
+from ui.booth.unbadged_dialog import UnbadgedDialog
 from ui.context import AppContext
 from ui.settings import BOOTH_FACTORY, STATION_NAME
 from ui.widgets.factory_files import ask_xlsx_path, export_factory_file, show_status
@@ -104,6 +122,16 @@ class _SearchKeys(QObject):
         return False
 
 
+def _label_column_width(form: QFormLayout) -> int:
+    """The width of a form's label column: the widest label."""
+    widths = [0]
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        if item is not None and item.widget() is not None:
+            widths.append(item.widget().sizeHint().width())
+    return max(widths)
+
+
 class BoothPage(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -116,7 +144,9 @@ class BoothPage(QWidget):
         self.buyer: BuyerCard | None = None
         # Unsaved inquiries of buyers scanned before the one on the card, by visitor id.
         self.drafts: dict[int, tuple[BuyerCard, InquiryForm]] = {}
-        self.last_export: InquiryExport | None = None
+        self.unbadged: UnbadgedBuyer | None = None  # a buyer typed in by hand, not yet saved
+        self.questions: list[QuestionInfo] = []
+        self.last_export: InquiryExport | CsvExport | None = None
 
         # -- binding: which factory this station works for (a setting of this computer)
         self.factory_combo = QComboBox()
@@ -183,7 +213,7 @@ class BoothPage(QWidget):
         self.product_search.installEventFilter(_SearchKeys(self))
         self.product_list = QListWidget()
         self.product_list.setObjectName("productList")
-        self.product_list.setMinimumHeight(150)
+        self.product_list.setMinimumHeight(96)
         self.product_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.product_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.picked_label = QLabel()
@@ -229,6 +259,14 @@ class BoothPage(QWidget):
         ratings.addStretch(1)
         self.follow_up = FollowUpField()
         self.follow_up.setObjectName("followUp")
+        self.questions_form = QuestionsForm()
+        self.salesperson = SalespersonBox()
+        self.tags = TagsField()
+        self.unbadged_button = QPushButton(self.tr("无胸卡 F4"))
+        self.unbadged_button.setObjectName("unbadgedButton")
+        self.unbadged_button.setToolTip(
+            self.tr("买家没带胸卡：手动录入 A buyer without a badge: type them in")
+        )
         self.save_button = QPushButton(self.tr("保存询盘 Save inquiry   Ctrl+Enter / F2"))
         self.save_button.setObjectName("saveInquiry")
         self.save_button.setStyleSheet(
@@ -243,23 +281,41 @@ class BoothPage(QWidget):
         form.addRow(self.tr("产品 Products"), self.product_search)
         form.addRow("", self.product_list)
         form.addRow(self.tr("已选 Picked"), self.picked_label)
-        form.addRow(self.tr("数量 Quantity"), self.quantity)
-        form.addRow(self.tr("目标价 Target price"), self.target_price)
+        form.addRow(self.questions_form)
+        amount = QHBoxLayout()
+        amount.addWidget(self.quantity, 1)
+        amount.addWidget(self.target_price, 1)
+        form.addRow(self.tr("数量/目标价 Qty / price"), amount)
         form.addRow(self.tr("定制 Customisation"), self.customisation)
         form.addRow(self.tr("备注 Notes"), self.notes)
+        who = QHBoxLayout()
+        who.addWidget(self.salesperson, 1)
+        who.addWidget(self.tags, 2)
+        form.addRow(self.tr("销售/标签 By / tags"), who)
         form.addRow(self.tr("评级 Rating"), ratings)
         form.addRow("", self.follow_up)
+        self.questions_form.label_width = _label_column_width(form)
 
+        scan_row = QHBoxLayout()
+        scan_row.addWidget(self.scan_field, 1)
+        scan_row.addWidget(self.unbadged_button)
         left = QVBoxLayout()
-        left.addWidget(self.scan_field)
+        left.addLayout(scan_row)
         left.addWidget(self.card)
         left.addLayout(form)
         left.addWidget(self.save_button)
         left.addWidget(self.form_message)
         left.addStretch(1)
-        left_widget = QWidget()
-        left_widget.setLayout(left)
-        left_widget.setMinimumWidth(460)
+        form_widget = QWidget()
+        form_widget.setLayout(left)
+        # The factory's questions may make the form taller than a 1280x800 window: it scrolls.
+        left_widget = QScrollArea()
+        left_widget.setObjectName("boothForm")
+        left_widget.setWidget(form_widget)
+        left_widget.setWidgetResizable(True)
+        left_widget.setFrameShape(QFrame.Shape.NoFrame)
+        left_widget.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left_widget.setMinimumWidth(470)
         left_widget.setMaximumWidth(540)
 
         # -- the factory's leads
@@ -273,7 +329,7 @@ class BoothPage(QWidget):
         self.lead_table.verticalHeader().hide()
         self.lead_table.setAlternatingRowColors(True)
         header = self.lead_table.horizontalHeader()
-        for column, width in enumerate((72, 150, 104, 74, 62, 58, 110, 98, 116)):
+        for column, width in enumerate((72, 150, 96, 66, 52, 54, 100, 88, 116)):
             header.resizeSection(column, width)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(40)
@@ -285,7 +341,21 @@ class BoothPage(QWidget):
         self.lead_details.setTextFormat(Qt.TextFormat.PlainText)
         self.lead_details.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.lead_details.setMinimumHeight(90)
-        self.export_button = QPushButton(self.tr("导出线索 Export XLSX…"))
+        self.export_button = QPushButton(self.tr("导出线索 Export…"))
+        self.export_button.setObjectName("exportLeads")
+        export_menu = QMenu(self.export_button)
+        export_menu.addAction(self.tr("Excel 询盘+线索 XLSX…"), self._ask_export)
+        export_menu.addSeparator()
+        for preset, label in PRESET_LABELS.items():
+            export_menu.addAction(f"CSV · {label}…", lambda p=preset: self._ask_csv_export(p))
+        self.export_button.setMenu(export_menu)
+        self.filter_bar = LeadFilterBar()
+        self.consent_button = QPushButton(self.tr("展位授权联系 Consent here"))
+        self.consent_button.setObjectName("consentButton")
+        self.consent_button.setToolTip(
+            self.tr("买家在展位同意本工厂联系：记录时间和站点 The buyer agrees at this booth")
+        )
+        self.consent_button.setEnabled(False)
         leads_title = QLabel(self.tr("本展位线索 This factory's leads"))
         leads_title.setStyleSheet("font-size: 16px; font-weight: 600;")
         leads_top = QHBoxLayout()
@@ -293,16 +363,31 @@ class BoothPage(QWidget):
         leads_top.addWidget(self.lead_count)
         leads_top.addStretch(1)
         leads_top.addWidget(self.export_button)
+        details = QHBoxLayout()
+        details.addWidget(self.lead_details, 1)
+        details.addWidget(self.consent_button, 0, Qt.AlignmentFlag.AlignTop)
         right = QVBoxLayout()
         right.addLayout(leads_top)
+        right.addWidget(self.filter_bar)
         right.addWidget(self.lead_table, 1)
-        right.addWidget(self.lead_details)
+        right.addLayout(details)
         self.lead_editor = LeadEditor()
         right.addWidget(self.lead_editor)
+        leads_tab = QWidget()
+        leads_tab.setLayout(right)
+        self.follow_up_panel = FollowUpPanel(ctx)
+        self.figures_panel = FiguresPanel(ctx)
+        self.questions_panel = QuestionsPanel(ctx)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("boothTabs")
+        self.side_tabs.addTab(leads_tab, self.tr("线索 Leads"))
+        self.side_tabs.addTab(self.follow_up_panel, self.tr("跟进 Follow-up"))
+        self.side_tabs.addTab(self.figures_panel, self.tr("数据 Figures"))
+        self.side_tabs.addTab(self.questions_panel, self.tr("问题 Questions"))
 
         body = QHBoxLayout()
         body.addWidget(left_widget)
-        body.addLayout(right, 1)
+        body.addWidget(self.side_tabs, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(binding)
         layout.addLayout(body, 1)
@@ -317,7 +402,14 @@ class BoothPage(QWidget):
         # Enter on a lead goes to its follow-up panel; Ctrl+Enter there saves it.
         self.lead_table.activated.connect(lambda _index: self.lead_editor.focus())
         self.lead_editor.save_requested.connect(self.save_lead)
-        self.export_button.clicked.connect(self._ask_export)
+        self.filter_bar.changed.connect(self.refresh_leads)
+        self.consent_button.clicked.connect(self.record_consent)
+        self.unbadged_button.clicked.connect(self.ask_unbadged)
+        self.questions_panel.questions_changed.connect(self._load_questions)
+        self.salesperson.currentTextChanged.connect(self._salesperson_changed)
+        no_badge = QShortcut(QKeySequence("F4"), self)
+        no_badge.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        no_badge.activated.connect(self.ask_unbadged)
         for keys in SAVE_KEYS:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -403,11 +495,45 @@ class BoothPage(QWidget):
             f"{self.tr('展位 Booth')} {factory.booth or '—'} · "
             f"{len(products)} {self.tr('款产品 products')}{top}"
         )
+        self._load_questions()
+        self._load_salespeople()
+        for panel in (self.follow_up_panel, self.figures_panel, self.questions_panel):
+            panel.show_factory(factory_id)
         self.clear_buyer()
         self.clear_form()
         self.refresh_leads()
         self._update_enabled()
         return True
+
+    def _load_questions(self) -> None:
+        """The factory's questions on the form (after binding and after the tab changed them)."""
+        if self.factory is None:
+            return
+        with self.ctx.db.session() as session:
+            self.questions = list_questions(session, self.factory.id)
+        self.questions_form.set_questions(self.questions)
+        self._chain_tab_order()
+        self.refresh_leads()
+
+    def _load_salespeople(self) -> None:
+        if self.factory is None:
+            return
+        # The booth's own station (bound on first use, as a save would).
+        with self.ctx.write(StationKind.BOOTH, self.factory.id) as session:
+            station = session.station()
+            names = station_salespeople(session, station.id)
+        self.salesperson.set_names(names)
+
+    def _salesperson_changed(self, name: str) -> None:
+        self.follow_up_panel.salesperson = name.strip()
+
+    def _chain_tab_order(self) -> None:
+        """Search → questions → quantity ... → tags → rating: the order the booth asks in."""
+        chain: list[QWidget] = [self.product_search, *self.questions_form.inputs]
+        chain += [self.quantity, self.target_price, self.customisation, self.notes]
+        chain += [self.salesperson, self.tags, *self.rating_buttons.values()]
+        for first, second in zip(chain, chain[1:], strict=False):
+            QWidget.setTabOrder(first, second)
 
     # -- scanning
     def focus_scan(self) -> None:
@@ -451,6 +577,7 @@ class BoothPage(QWidget):
         if self.factory is None:
             self._show_refusal(self.tr("先绑定工厂 Choose this booth's factory first (above)."))
             return
+        self.unbadged = None  # a scan replaces a buyer typed in by hand
         try:
             with self.ctx.db.session() as session:
                 buyer = identify_buyer(session, self.factory.id, payload)
@@ -511,8 +638,41 @@ class BoothPage(QWidget):
         self.buyer_note.setText(message)
         self._card_state("refused")
 
+    def ask_unbadged(self) -> bool:
+        """Type in a buyer without a badge (F4); the form then logs their inquiry."""
+        if self.factory is None:
+            self._show_refusal(self.tr("先绑定工厂 Choose this booth's factory first (above)."))
+            return False
+        dialog = UnbadgedDialog(self)
+        if dialog.exec() != UnbadgedDialog.DialogCode.Accepted or dialog.buyer is None:
+            return False
+        self.use_unbadged(dialog.buyer)
+        return True
+
+    def use_unbadged(self, buyer: UnbadgedBuyer) -> None:
+        """Show a buyer typed in by hand on the card, ready for the inquiry form."""
+        self.buyer = None
+        self.unbadged = buyer
+        self.buyer_name.setText(buyer.name.strip())
+        self.buyer_company.setText(buyer.company or "")
+        self.buyer_type.setText(self.tr("✎ 未核验胸卡 not verified by badge"))
+        self.buyer_type.setStyleSheet(
+            "background: #b45309; color: white; padding: 3px 8px; border-radius: 4px;"
+        )
+        notes = [self.tr("手动录入 Typed in by hand")]
+        if buyer.card is not None:
+            notes.append(self.tr("有名片照片 card photo"))
+        if buyer.consent:
+            notes.append(self.tr("已同意联系 agreed to contact"))
+        self.buyer_note.setText(" · ".join(notes))
+        self._card_state("ok")
+        self.form_message.clear()
+        self._update_enabled()
+        self.product_search.setFocus()
+
     def clear_buyer(self) -> None:
         self.buyer = None
+        self.unbadged = None
         self.buyer_name.setText("—")
         self.buyer_company.clear()
         self.buyer_type.clear()
@@ -600,7 +760,8 @@ class BoothPage(QWidget):
         bound = self.factory is not None
         self.scan_field.setEnabled(bound)
         self.export_button.setEnabled(bound)
-        self.save_button.setEnabled(bound and self.buyer is not None)
+        self.save_button.setEnabled(bound and (self.buyer is not None or self.unbadged is not None))
+        self.unbadged_button.setEnabled(bound)
 
     def clear_form(self) -> None:
         self.picked.clear()
@@ -614,6 +775,8 @@ class BoothPage(QWidget):
         for button in self.rating_buttons.values():
             button.setChecked(False)
         self.follow_up.set_value(None)
+        self.questions_form.clear()
+        self.tags.clear()  # the salesperson stays: the same person takes the next buyer
 
     def _save_key(self) -> None:
         """Ctrl+Enter / F2: save what the focus is in, the lead's follow-up panel or the inquiry."""
@@ -627,7 +790,7 @@ class BoothPage(QWidget):
         """Save the inquiry of the scanned buyer; False (and why, on screen) if it cannot be."""
         if self.factory is None:
             return self._form_error(self.tr("Choose this booth's factory first."))
-        if self.buyer is None:
+        if self.buyer is None and self.unbadged is None:
             return self._form_error(self.tr("先扫码 Scan the buyer's badge first."))
         if not self.picked:
             self.product_search.setFocus()
@@ -647,13 +810,22 @@ class BoothPage(QWidget):
             notes=self.notes.toPlainText(),
             rating=self.rating(),
             follow_up_on=self.follow_up.value(),
+            answers=self.questions_form.answers(),
+            tags=self.tags.tags() if self.tags.text().strip() else (),
+            salesperson=self.salesperson.name(),
         )
         try:
             with self.ctx.write(StationKind.BOOTH, self.factory.id) as session:
                 station = session.station()
-                record = record_inquiry(
-                    session, self.factory.id, self.buyer.payload, draft, station
-                )
+                if self.unbadged is not None:
+                    record = record_unbadged_inquiry(
+                        session, self.factory.id, self.unbadged, draft, station
+                    ).inquiry
+                else:
+                    assert self.buyer is not None
+                    record = record_inquiry(
+                        session, self.factory.id, self.buyer.payload, draft, station
+                    )
         except ExpoError as exc:
             return self._form_error(str(exc))
         show_status(
@@ -664,9 +836,12 @@ class BoothPage(QWidget):
         )
         self.buyer_note.setText(self.tr("已保存 Saved — scan the next buyer"))
         self._card_state("saved")
-        self.drafts.pop(self.buyer.visitor_id, None)
+        if self.buyer is not None:  # a buyer typed in by hand has no draft kept by badge
+            self.drafts.pop(self.buyer.visitor_id, None)
         self.buyer = None
+        self.unbadged = None
         self.clear_form()
+        self._load_salespeople()
         self.refresh_leads()
         row = self.lead_model.row_of_visitor(record.visitor_id)
         if row is not None:
@@ -686,16 +861,23 @@ class BoothPage(QWidget):
             self.lead_count.clear()
             return
         with self.ctx.db.session() as session:
-            leads = list_leads(session, self.factory.id)
+            leads = list_leads(session, self.factory.id, where=self.filter_bar.value())
+            tags = factory_tags(session, self.factory.id)
+        self.filter_bar.set_choices(tags, self.questions)
+        self.tags.set_known([tag for tag, _count in tags])
         self.lead_model.set_leads(leads)
         inquiries = sum(lead.inquiries for lead in leads)
         self.lead_count.setText(
             self.tr("{leads} 位买家 buyers · {n} 条询盘 inquiries").format(
                 leads=len(leads), n=inquiries
             )
+            + (self.tr(" (筛选 filtered)") if self.filter_bar.active() else "")
         )
         self.lead_details.clear()
         self.lead_editor.show_lead(None)
+        self.consent_button.setEnabled(False)
+        self.figures_panel.refresh()
+        self.follow_up_panel.refresh()
 
     def _lead_selected(self, current, _previous) -> None:  # type: ignore[no-untyped-def]
         if self.factory is None or not current.isValid():
@@ -704,6 +886,12 @@ class BoothPage(QWidget):
             return
         lead = self.lead_model.lead(current.row())
         self.lead_editor.show_lead(lead)
+        self.consent_button.setEnabled(not lead.contact_shared)
+        self.consent_button.setText(
+            self.tr("✓ 已授权 Contact shared")
+            if lead.contact_shared
+            else self.tr("展位授权联系 Consent here")
+        )
         with self.ctx.db.session() as session:
             inquiries = list_inquiries(session, self.factory.id, lead_id=lead.id)
         lines = []
@@ -723,7 +911,22 @@ class BoothPage(QWidget):
             if inquiry.notes:
                 parts.append(inquiry.notes)
             lines.append("  ".join(parts))
-        self.lead_details.setText(f"{lead.name} · {lead.company or ''}\n" + "\n".join(lines))
+        about = [f"{lead.name} · {lead.company or ''}"]
+        if lead.salesperson:
+            about.append(self.tr("销售 by {name}").format(name=lead.salesperson))
+        if lead.tags:
+            about.append(" ".join(f"#{tag}" for tag in lead.tags))
+        if not lead.verified_by_badge:
+            about.append(self.tr("✎ 未核验胸卡 not verified by badge"))
+        answers = [
+            f"{q.text}: {'、'.join(lead.answers[q.id])}"
+            for q in self.questions
+            if q.id in lead.answers
+        ]
+        text = " · ".join(about) + "\n"
+        if answers:
+            text += "; ".join(answers) + "\n"
+        self.lead_details.setText(text + "\n".join(lines))
 
     def save_lead(self) -> bool:
         """Save the follow-up panel's rating, date and notes on the selected lead."""
@@ -747,7 +950,54 @@ class BoothPage(QWidget):
         self.lead_editor.show_result(self.tr("✓ 已保存 Saved"))
         return True
 
+    def record_consent(self) -> bool:
+        """The selected lead's buyer agrees, here, to share their contact with this factory."""
+        lead = self.lead_editor.lead
+        if self.factory is None or lead is None:
+            return False
+        try:
+            with self.ctx.write(StationKind.BOOTH, self.factory.id) as session:
+                station = session.station()
+                saved = record_consent(session, self.factory.id, lead.id, station)
+        except ExpoError as exc:
+            self.lead_editor.show_result(str(exc), error=True)
+            return False
+        self.refresh_leads()
+        row = self.lead_model.row_of_visitor(saved.visitor_id)
+        if row is not None:
+            self.lead_table.selectRow(row)
+        self.lead_editor.show_result(self.tr("✓ 已记录授权 Consent recorded"))
+        return True
+
     # -- export
+    def _ask_csv_export(self, preset: str) -> None:
+        if self.factory is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, self.tr("Export leads"), f"leads-{self.factory.id}-{preset}.csv", "CSV (*.csv)"
+        )
+        if path:
+            self.export_csv(Path(path), preset)
+
+    def export_csv(self, path: Path, preset: str) -> None:
+        """Export the leads the filter shows, in ``preset``'s columns, off the GUI thread."""
+        assert self.factory is not None
+        where = self.filter_bar.value()
+
+        def export(session: object, factory_id: int, out: Path) -> CsvExport:
+            return export_leads_csv(session, factory_id, preset, out, where=where)  # type: ignore[arg-type]
+
+        def done(result: CsvExport) -> None:
+            self.last_export = result
+            show_status(
+                self.form_message,
+                self.tr("导出 Exported {n} leads to {file}").format(
+                    n=result.rows, file=result.file
+                ),
+            )
+
+        export_factory_file(self.ctx, self.factory.id, path, export, done, self._form_error)
+
     def _ask_export(self) -> None:
         if self.factory is None:
             return
